@@ -1,0 +1,546 @@
+package amazonpay
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/go-querystring/query"
+)
+
+// SDKVersion is the version of this package, as sent in the User-Agent.
+const SDKVersion = "0.1.0"
+
+// Config holds what identifies a merchant to MWS. Its String, GoString and
+// Format methods never print the SecretKey.
+type Config struct {
+	SellerID    string // the merchant (seller) id, e.g. "A1EXAMPLE"; required
+	AccessKeyID string // the MWS access key id; required
+	SecretKey   string // the MWS secret key; required, never printed or logged
+	Region      Region // RegionUS, RegionNA, RegionUK, RegionDE, RegionEU or RegionJP; required
+	Sandbox     bool   // true: the OffAmazonPayments_Sandbox section
+	// CurrencyCode fills the currency of every amount given without one.
+	// Empty means the region's default currency.
+	CurrencyCode string
+	// PlatformID, the solution provider id, fills the PlatformId parameter of
+	// the operations that have one when the call leaves it empty.
+	PlatformID string
+}
+
+// String describes c with the secret key redacted.
+func (c Config) String() string {
+	secret := ""
+	if c.SecretKey != "" {
+		secret = "REDACTED"
+	}
+	return fmt.Sprintf("{SellerID:%s AccessKeyID:%s SecretKey:%s Region:%s Sandbox:%t CurrencyCode:%s PlatformID:%s}",
+		c.SellerID, c.AccessKeyID, secret, c.Region, c.Sandbox, c.CurrencyCode, c.PlatformID)
+}
+
+// GoString is String for %#v.
+func (c Config) GoString() string { return "amazonpay.Config" + c.String() }
+
+// Format prints c as String does, whatever the verb, so that no format
+// string can reveal the secret key.
+func (c Config) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		io.WriteString(f, c.GoString())
+		return
+	}
+	io.WriteString(f, c.String())
+}
+
+// LogValue keeps the secret key out of log/slog output.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Client calls the MWS Amazon Pay API. It is safe for concurrent use and
+// keeps no per-call state.
+type Client struct {
+	cfg       Config
+	endpoint  string // full URL requests are posted to
+	host      string // signed host: host[:port] as in the Host header
+	path      string // signed path
+	hc        *http.Client
+	now       func() time.Time
+	retry     RetryPolicy
+	logger    *slog.Logger
+	userAgent string
+	appName   string
+	appVer    string
+	maxBody   int64
+	macs      sync.Pool // HMAC-SHA256 keyed with the secret key
+}
+
+// Option configures a Client in NewClient.
+type Option func(*Client) error
+
+// WithHTTPClient makes the client send with hc: its transport, proxy, TLS
+// settings and timeouts. httpmock.ActivateNonDefault(hc) works on it.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: nil *http.Client")
+		}
+		c.hc = hc
+		return nil
+	}
+}
+
+// WithEndpoint sends requests to rawURL instead of the region's MWS host,
+// e.g. an amazonpaytest server. The signed host is the URL's host[:port].
+// A URL without a path gets the sandbox or live section path.
+func WithEndpoint(rawURL string) Option {
+	return func(c *Client) error {
+		u, err := url.Parse(rawURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("WithEndpoint: %q is not an absolute http(s) URL", rawURL)
+		}
+		if u.Path == "" || u.Path == "/" {
+			u.Path = sectionPath(c.cfg.Sandbox)
+		}
+		u.RawQuery, u.Fragment = "", ""
+		c.endpoint, c.host, c.path = u.String(), u.Host, u.EscapedPath()
+		return nil
+	}
+}
+
+// WithClock makes the client take the Timestamp of each attempt from now.
+func WithClock(now func() time.Time) Option {
+	return func(c *Client) error {
+		if now == nil {
+			return errors.New("WithClock: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy. RetryPolicy{} turns retrying off.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) error {
+		if p.MaxRetries < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 {
+			return errors.New("WithRetryPolicy: negative value")
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithLogger makes the client log each attempt (operation, attempt, HTTP
+// status, request id, error code, duration) at Debug level and each retry
+// at Warn level. Request and response bodies are never logged, so neither
+// buyer data nor credentials reach the log.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithAppInfo names the application in the User-Agent:
+// amazon-pay-sdk-go/<ver> (<name>/<version>; Go/<ver>; <os>/<arch>).
+func WithAppInfo(name, version string) Option {
+	return func(c *Client) error {
+		c.appName, c.appVer = uaToken(name), uaToken(version)
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps how much of a response body is read (default 10 MiB).
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *Client) error {
+		if n <= 0 {
+			return errors.New("WithMaxResponseBytes: not positive")
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// uaToken keeps a User-Agent product token free of the characters that
+// delimit it.
+func uaToken(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r <= ' ' || r == '/' || r == '(' || r == ')' || r == ';' || r == '\\' || r == 0x7f
+	}), "-")
+}
+
+func configError(field, reason string) error {
+	return &ValidationError{Operation: "NewClient", Field: field, Reason: reason}
+}
+
+// NewClient returns a client for cfg. It fails with a *ValidationError on a
+// missing seller id, access key or secret key, an unknown region or an
+// unsupported currency, and with a plain error on a bad option.
+func NewClient(cfg Config, opts ...Option) (*Client, error) {
+	switch {
+	case strings.TrimSpace(cfg.SellerID) == "":
+		return nil, configError("SellerID", "is required")
+	case strings.TrimSpace(cfg.AccessKeyID) == "":
+		return nil, configError("AccessKeyID", "is required")
+	case cfg.SecretKey == "":
+		return nil, configError("SecretKey", "is required")
+	case !cfg.Region.Valid():
+		return nil, configError("Region", fmt.Sprintf("%q is not one of us, na, uk, de, eu, jp", string(cfg.Region)))
+	}
+	cfg.CurrencyCode = strings.ToUpper(strings.TrimSpace(cfg.CurrencyCode))
+	if cfg.CurrencyCode == "" {
+		cfg.CurrencyCode = cfg.Region.DefaultCurrency()
+	} else if !supportedCurrency(cfg.CurrencyCode) {
+		return nil, configError("CurrencyCode", fmt.Sprintf("%q is not a supported currency", cfg.CurrencyCode))
+	}
+	c := &Client{
+		cfg:     cfg,
+		now:     time.Now,
+		retry:   DefaultRetryPolicy(),
+		maxBody: 10 << 20,
+	}
+	WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c)
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("amazonpay: %w", err)
+		}
+	}
+	if c.hc == nil {
+		c.hc = defaultHTTPClient()
+	}
+	c.userAgent = userAgent(c.appName, c.appVer)
+	secret := cfg.SecretKey
+	c.macs.New = func() any { return newMAC(secret) }
+	return c, nil
+}
+
+// defaultHTTPClient is the client used without WithHTTPClient: never
+// http.DefaultClient, and with timeouts so no call hangs forever.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.ResponseHeaderTimeout = 30 * time.Second
+	return &http.Client{Transport: t, Timeout: 60 * time.Second}
+}
+
+func userAgent(app, ver string) string {
+	var b strings.Builder
+	b.WriteString("amazon-pay-sdk-go/" + SDKVersion + " (")
+	if app != "" {
+		b.WriteString(app)
+		if ver != "" {
+			b.WriteString("/" + ver)
+		}
+		b.WriteString("; ")
+	}
+	b.WriteString("Go/" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")")
+	return b.String()
+}
+
+// Config returns the client's configuration (with the currency filled in).
+func (c *Client) Config() Config { return c.cfg }
+
+// Endpoint returns the URL the client posts to.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// UserAgent returns the User-Agent header the client sends.
+func (c *Client) UserAgent() string { return c.userAgent }
+
+// CallOption changes one call.
+type CallOption func(*callOptions)
+
+type callOptions struct {
+	sellerID     string
+	mwsAuthToken string
+}
+
+// WithSellerID sends the call on behalf of another seller id than the
+// configured one.
+func WithSellerID(id string) CallOption {
+	return func(o *callOptions) { o.sellerID = id }
+}
+
+// WithMWSAuthToken sends the call with a delegated MWSAuthToken, as solution
+// providers do for their merchants.
+func WithMWSAuthToken(token string) CallOption {
+	return func(o *callOptions) { o.mwsAuthToken = token }
+}
+
+// ResponseMetadata is carried by every operation output.
+type ResponseMetadata struct {
+	// RequestID identifies the call at Amazon; quote it in support cases.
+	RequestID string `xml:"ResponseMetadata>RequestId"`
+	// RawXML is the whole response body.
+	RawXML []byte `xml:"-"`
+}
+
+func (m *ResponseMetadata) metadata() *ResponseMetadata { return m }
+
+// input is implemented by every operation input.
+type input interface {
+	// validate checks what the generic parameter rules cannot see: required
+	// parameters and rules across fields.
+	validate(v *validator)
+}
+
+// platformIDParam is implemented by inputs that carry a PlatformId: it
+// names the parameter that the configured platform id fills.
+type platformIDParam interface {
+	platformIDParam() string
+}
+
+type output interface {
+	metadata() *ResponseMetadata
+}
+
+// invoke is the one request pipeline: validate, encode, sign, send, retry, decode.
+func invoke[O any, I any, PO interface {
+	*O
+	output
+}, PI interface {
+	*I
+	input
+}](ctx context.Context, c *Client, action string, in *I, opts []CallOption) (*O, error) {
+	if in == nil {
+		return nil, &ValidationError{Operation: action, Field: "input", Reason: "is nil"}
+	}
+	params, err := c.buildParams(action, PI(in), opts)
+	if err != nil {
+		return nil, err
+	}
+	out := new(O)
+	if err := c.send(ctx, action, params, PO(out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// buildParams validates in and returns its parameters plus the common ones,
+// sorted for signing, with an empty Timestamp to be filled per attempt.
+func (c *Client) buildParams(action string, in input, opts []CallOption) ([]param, error) {
+	var co callOptions
+	for _, o := range opts {
+		o(&co)
+	}
+	v := validator{op: action}
+	in.validate(&v)
+	if v.err != nil {
+		return nil, v.err
+	}
+	values, err := query.Values(in)
+	if err != nil {
+		return nil, &ValidationError{Operation: action, Field: "input", Reason: err.Error()}
+	}
+	c.applyDefaults(in, values)
+	if err := checkParams(action, values); err != nil {
+		return nil, err
+	}
+	seller := c.cfg.SellerID
+	if co.sellerID != "" {
+		seller = co.sellerID
+	}
+	if err := checkText(action, "SellerId", seller); err != nil {
+		return nil, err
+	}
+	values.Set("Action", action)
+	values.Set("AWSAccessKeyId", c.cfg.AccessKeyID)
+	values.Set("SellerId", seller)
+	values.Set("SignatureMethod", signatureMethod)
+	values.Set("SignatureVersion", signatureVersion)
+	values.Set("Version", APIVersion)
+	values.Set("Timestamp", "")
+	if co.mwsAuthToken != "" {
+		if err := checkText(action, "MWSAuthToken", co.mwsAuthToken); err != nil {
+			return nil, err
+		}
+		values.Set("MWSAuthToken", co.mwsAuthToken)
+	}
+	return sortedParams(values), nil
+}
+
+// applyDefaults gives every amount without a currency the configured
+// currency, and fills the operation's own PlatformId from the config.
+func (c *Client) applyDefaults(in input, values url.Values) {
+	for k := range values {
+		if prefix, ok := strings.CutSuffix(k, ".Amount"); ok {
+			if _, has := values[prefix+".CurrencyCode"]; !has {
+				values.Set(prefix+".CurrencyCode", c.cfg.CurrencyCode)
+			}
+		}
+	}
+	if p, ok := in.(platformIDParam); ok && c.cfg.PlatformID != "" {
+		if key := p.platformIDParam(); key != "" && values.Get(key) == "" {
+			values.Set(key, c.cfg.PlatformID)
+		}
+	}
+}
+
+// send signs and posts params, retrying as the policy allows, and decodes
+// the reply into out.
+func (c *Client) send(ctx context.Context, action string, params []param, out output) error {
+	ts := -1
+	for i := range params {
+		if params[i].key == "Timestamp" {
+			ts = i
+			break
+		}
+	}
+	var err error
+	for attempt := 1; ; attempt++ {
+		params[ts].value = FormatTimestamp(c.now())
+		start := time.Now()
+		var status int
+		status, err = c.attempt(ctx, action, params, out)
+		if err != nil && !isTyped(err) {
+			err = &RequestError{Operation: action, Attempts: attempt, Err: err}
+		}
+		c.logAttempt(ctx, action, attempt, status, out, err, time.Since(start))
+		if attempt > c.retry.MaxRetries || !retryable(ctx, err) {
+			break
+		}
+		wait := c.retry.delay(attempt)
+		if c.logger != nil {
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "amazonpay: retrying",
+				slog.String("operation", action), slog.Int("attempt", attempt), slog.Duration("wait", wait))
+		}
+		if serr := sleepCtx(ctx, wait); serr != nil {
+			return &RequestError{Operation: action, Attempts: attempt, Err: errors.Join(serr, err)}
+		}
+	}
+	return err
+}
+
+func isTyped(err error) bool {
+	switch err.(type) {
+	case *APIError, *UnexpectedResponseError:
+		return true
+	}
+	return false
+}
+
+// attempt makes one signed POST and decodes its reply.
+func (c *Client) attempt(ctx context.Context, action string, params []param, out output) (int, error) {
+	mac := c.macs.Get().(hash.Hash)
+	body := signedBody(mac, c.host, c.path, params)
+	c.macs.Put(mac)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header["Content-Type"] = []string{"application/x-www-form-urlencoded; charset=utf-8"}
+	req.Header["User-Agent"] = []string{c.userAgent}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	data, err := readBody(resp, c.maxBody)
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	return resp.StatusCode, decodeResponse(action, resp.StatusCode, data, out)
+}
+
+var errTooLarge = errors.New("response body exceeds the size cap")
+
+// readBody reads at most limit bytes of resp's body, drains and closes it.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	size := resp.ContentLength
+	if size < 0 || size > limit {
+		size = 4096
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return nil, &UnexpectedResponseError{StatusCode: resp.StatusCode, Err: errTooLarge}
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeResponse turns a reply into out or into a typed error. A 2xx reply
+// is a success only if it is the operation's own response document.
+func decodeResponse(action string, status int, body []byte, out output) error {
+	if status < 200 || status > 299 {
+		if apiErr := parseAPIError(action, status, body); apiErr != nil {
+			return apiErr
+		}
+		return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body),
+			Err: errors.New("no MWS ErrorResponse in the body")}
+	}
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body),
+				Err: fmt.Errorf("no XML document: %w", err)}
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch start.Name.Local {
+		case action + "Response":
+			if err := dec.DecodeElement(out, &start); err != nil {
+				return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body), Err: err}
+			}
+			m := out.metadata()
+			m.RawXML = body
+			if m.RequestID == "" {
+				m.RequestID = scanRequestID(body)
+			}
+			return nil
+		case "ErrorResponse":
+			if apiErr := parseAPIError(action, status, body); apiErr != nil {
+				return apiErr
+			}
+		}
+		return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body),
+			Err: fmt.Errorf("unexpected document <%s>, want <%sResponse>", start.Name.Local, action)}
+	}
+}
+
+// scanRequestID finds a RequestID spelled with a capital D, which some
+// endpoints send.
+func scanRequestID(body []byte) string {
+	const open, end = "<RequestID>", "</RequestID>"
+	i := bytes.Index(body, []byte(open))
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(open):]
+	j := bytes.Index(rest, []byte(end))
+	if j < 0 {
+		return ""
+	}
+	return strings.TrimSpace(string(rest[:j]))
+}
+
+func (c *Client) logAttempt(ctx context.Context, action string, attempt, status int, out output, err error, d time.Duration) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("operation", action), slog.Int("attempt", attempt),
+		slog.Int("status", status), slog.Duration("duration", d),
+	}
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		attrs = append(attrs, slog.String("request_id", out.metadata().RequestID))
+	case errors.As(err, &apiErr):
+		attrs = append(attrs, slog.String("request_id", apiErr.RequestID), slog.String("error_code", string(apiErr.Code)))
+	default:
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "amazonpay: attempt", attrs...)
+}

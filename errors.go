@@ -1,0 +1,192 @@
+package amazonpay
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strings"
+)
+
+// ErrorCode is an MWS error code, as in ErrorResponse/Error/Code. It
+// implements error so that errors.Is(err, amazonpay.ErrorRequestThrottled)
+// matches an *APIError with that code.
+type ErrorCode string
+
+// Error returns the code itself.
+func (c ErrorCode) Error() string { return string(c) }
+
+// The error codes the MWS Amazon Pay documentation and SDK fixtures name.
+const (
+	ErrorAccessDenied                     ErrorCode = "AccessDenied"
+	ErrorAmbiguousToken                   ErrorCode = "AmbiguousToken"
+	ErrorBillingAgreementConstraintsExist ErrorCode = "BillingAgreementConstraintsExist"
+	ErrorBillingAgreementNotModifiable    ErrorCode = "BillingAgreementNotModifiable"
+	ErrorCaptureNotRefundable             ErrorCode = "CaptureNotRefundable"
+	ErrorConstraintsExist                 ErrorCode = "ConstraintsExist"
+	ErrorCurrencyMismatch                 ErrorCode = "CurrencyMismatch"
+	ErrorCurrencyUnsupported              ErrorCode = "CurrencyUnsupported"
+	ErrorDuplicateReferenceID             ErrorCode = "DuplicateReferenceId"
+	ErrorDuplicateRequest                 ErrorCode = "DuplicateRequest"
+	ErrorInternalServerError              ErrorCode = "InternalServerError"
+	ErrorInvalidAccessKeyID               ErrorCode = "InvalidAccessKeyId"
+	ErrorInvalidAccountStatus             ErrorCode = "InvalidAccountStatus"
+	ErrorInvalidAddress                   ErrorCode = "InvalidAddress"
+	ErrorInvalidAddressConsentToken       ErrorCode = "InvalidAddressConsentToken"
+	ErrorInvalidAuthorizationStatus       ErrorCode = "InvalidAuthorizationStatus"
+	ErrorInvalidBillingAgreementID        ErrorCode = "InvalidBillingAgreementId"
+	ErrorInvalidBillingAgreementStatus    ErrorCode = "InvalidBillingAgreementStatus"
+	ErrorInvalidCancelAttempt             ErrorCode = "InvalidCancelAttempt"
+	ErrorInvalidCloseAttempt              ErrorCode = "InvalidCloseAttempt"
+	ErrorInvalidOrderReferenceID          ErrorCode = "InvalidOrderReferenceId"
+	ErrorInvalidOrderReferenceStatus      ErrorCode = "InvalidOrderReferenceStatus"
+	ErrorInvalidParameterValue            ErrorCode = "InvalidParameterValue"
+	ErrorInvalidSandboxSimulation         ErrorCode = "InvalidSandboxSimulationSpecified"
+	ErrorInvalidTransactionID             ErrorCode = "InvalidTransactionId"
+	ErrorMissingAuthenticationToken       ErrorCode = "MissingAuthenticationToken"
+	ErrorMissingParameter                 ErrorCode = "MissingParameter"
+	ErrorOrderReferenceCountExceeded      ErrorCode = "OrderReferenceCountExceeded"
+	ErrorOrderReferenceNotModifiable      ErrorCode = "OrderReferenceNotModifiable"
+	ErrorPaymentMethodNotAllowed          ErrorCode = "PaymentMethodNotAllowed"
+	ErrorPaymentMethodNotUpdated          ErrorCode = "PaymentMethodNotUpdated"
+	ErrorPeriodicAmountExceeded           ErrorCode = "PeriodicAmountExceeded"
+	ErrorRequestThrottled                 ErrorCode = "RequestThrottled"
+	ErrorServiceUnavailable               ErrorCode = "ServiceUnavailable"
+	ErrorSignatureDoesNotMatch            ErrorCode = "SignatureDoesNotMatch"
+	ErrorTransactionAmountExceeded        ErrorCode = "TransactionAmountExceeded"
+	ErrorTransactionCountExceeded         ErrorCode = "TransactionCountExceeded"
+	ErrorUnauthorizedAccess               ErrorCode = "UnauthorizedAccess"
+	ErrorUnauthorizedSolutionProvider     ErrorCode = "UnauthorizedSolutionProvider"
+)
+
+// APIError is an ErrorResponse from MWS: the call reached Amazon and was
+// refused. Switch on Code, or use errors.Is with an ErrorCode.
+type APIError struct {
+	Operation  string    // the MWS Action, e.g. "Authorize"
+	StatusCode int       // HTTP status, e.g. 400 or 503
+	Type       string    // "Sender" or "Receiver"; empty when throttled
+	Code       ErrorCode // e.g. ErrorInvalidOrderReferenceStatus
+	Message    string    // Amazon's text
+	RequestID  string    // the RequestId (or RequestID) of the response
+	RawXML     []byte    // the response body
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "amazonpay: %s: %s (HTTP %d", e.Operation, e.Code, e.StatusCode)
+	if e.RequestID != "" {
+		b.WriteString(", request id " + e.RequestID)
+	}
+	b.WriteString(")")
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	return b.String()
+}
+
+// Is reports whether target is the ErrorCode of e.
+func (e *APIError) Is(target error) bool {
+	c, ok := target.(ErrorCode)
+	return ok && c == e.Code
+}
+
+// Temporary reports whether the failure is one that a later identical call
+// may not meet: throttling, service unavailability and internal errors.
+func (e *APIError) Temporary() bool {
+	switch e.Code {
+	case ErrorRequestThrottled, ErrorServiceUnavailable, ErrorInternalServerError:
+		return true
+	}
+	return e.StatusCode == 500 || e.StatusCode == 503
+}
+
+// ValidationError reports input that the client refused to send: nothing
+// went over the network. Field is the MWS parameter name (e.g.
+// "AuthorizationAmount.Amount") or the Config field at fault.
+type ValidationError struct {
+	Operation string // the MWS Action, or "NewClient" for a Config problem
+	Field     string
+	Reason    string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("amazonpay: %s: invalid %s: %s", e.Operation, e.Field, e.Reason)
+}
+
+// UnexpectedResponseError reports a response that is not a well-formed MWS
+// reply: an HTML error page from a proxy, a truncated or garbled body, a
+// success status with an unexpected document. It never stands for success.
+type UnexpectedResponseError struct {
+	Operation  string
+	StatusCode int
+	Snippet    string // the start of the body, at most 512 bytes
+	Err        error  // what was wrong with it
+}
+
+func (e *UnexpectedResponseError) Error() string {
+	s := fmt.Sprintf("amazonpay: %s: unexpected response (HTTP %d): %v", e.Operation, e.StatusCode, e.Err)
+	if e.Snippet != "" {
+		s += fmt.Sprintf("; body starts %q", e.Snippet)
+	}
+	return s
+}
+
+func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
+
+// RequestError reports a call that got no HTTP response: the connection
+// failed or was reset, the attempt timed out, or the context ended. Err is
+// the cause; errors.Is(err, context.Canceled) and the like see through it.
+type RequestError struct {
+	Operation string
+	Attempts  int // how many attempts were made
+	Err       error
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("amazonpay: %s: request failed after %d attempt(s): %v", e.Operation, e.Attempts, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+const snippetLimit = 512
+
+func snippet(body []byte) string {
+	if len(body) > snippetLimit {
+		body = body[:snippetLimit]
+	}
+	return string(body)
+}
+
+// errorResponse is the MWS ErrorResponse document. The request id is a
+// direct child, spelled RequestId, or RequestID when throttled.
+type errorResponse struct {
+	XMLName xml.Name `xml:"ErrorResponse"`
+	Errors  []struct {
+		Type    string `xml:"Type"`
+		Code    string `xml:"Code"`
+		Message string `xml:"Message"`
+	} `xml:"Error"`
+	RequestID    string `xml:"RequestId"`
+	RequestIDAlt string `xml:"RequestID"`
+}
+
+// parseAPIError decodes an ErrorResponse body. It returns nil when body is
+// not an ErrorResponse with an error code.
+func parseAPIError(op string, status int, body []byte) *APIError {
+	var er errorResponse
+	if xml.Unmarshal(body, &er) != nil || len(er.Errors) == 0 || er.Errors[0].Code == "" {
+		return nil
+	}
+	first := er.Errors[0]
+	id := er.RequestID
+	if id == "" {
+		id = er.RequestIDAlt
+	}
+	return &APIError{
+		Operation:  op,
+		StatusCode: status,
+		Type:       strings.TrimSpace(first.Type),
+		Code:       ErrorCode(strings.TrimSpace(first.Code)),
+		Message:    strings.TrimSpace(first.Message),
+		RequestID:  strings.TrimSpace(id),
+		RawXML:     body,
+	}
+}

@@ -1,0 +1,98 @@
+package amazonpay
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// RetryPolicy says how a call is retried after a failed attempt.
+//
+// A call is retried when MWS answers 500 or 503 (InternalServerError,
+// ServiceUnavailable, RequestThrottled), when a gateway answers 502 or 504
+// without an MWS body, and when no response arrived at all (connection
+// refused or reset, a timeout, a truncated body). It is never retried after
+// the caller's context ends, nor after any other MWS error.
+//
+// Why retrying is safe: every attempt is re-signed with a fresh Timestamp
+// but carries the same parameters. The calls that move money (Authorize,
+// Capture, Refund, AuthorizeOnBillingAgreement, ReverseProviderCredit) carry
+// the caller's reference id, and MWS answers a repeated reference id with
+// unchanged parameters with the original result instead of acting twice. The
+// other calls read state or set it to a value, which is the same done once
+// or twice.
+type RetryPolicy struct {
+	// MaxRetries is the number of retries after the first attempt; 0 turns
+	// retrying off.
+	MaxRetries int
+	// BaseDelay is the wait before the first retry. Each later wait is four
+	// times longer, up to MaxDelay: 1 s, 4 s, 10 s by default, as the official
+	// SDKs wait.
+	BaseDelay time.Duration
+	// MaxDelay caps a single wait.
+	MaxDelay time.Duration
+	// NoJitter turns off the randomisation of waits. With jitter (the
+	// default) a wait is drawn uniformly from [d/2, d], so that many clients
+	// throttled together do not retry in step.
+	NoJitter bool
+}
+
+// DefaultRetryPolicy returns the policy a client uses unless told
+// otherwise: 3 retries after 1 s, 4 s and 10 s, with jitter.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxRetries: 3, BaseDelay: time.Second, MaxDelay: 10 * time.Second}
+}
+
+// delay returns the wait before retry n (1-based).
+func (p RetryPolicy) delay(n int) time.Duration {
+	d := p.BaseDelay
+	for i := 1; i < n && d < p.MaxDelay; i++ {
+		d *= 4
+	}
+	if p.MaxDelay > 0 && d > p.MaxDelay {
+		d = p.MaxDelay
+	}
+	if !p.NoJitter && d > 1 {
+		d = d/2 + rand.N(d/2+1)
+	}
+	return d
+}
+
+// retryable reports whether the outcome of an attempt is worth another one.
+func retryable(ctx context.Context, err error) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Temporary()
+	}
+	var unexpected *UnexpectedResponseError
+	if errors.As(err, &unexpected) {
+		switch unexpected.StatusCode {
+		case 500, 502, 503, 504:
+			return true
+		}
+		return false
+	}
+	// No response at all; the caller's context is still live (checked
+	// above), so this was the connection or a per-attempt timeout.
+	var reqErr *RequestError
+	return errors.As(err, &reqErr)
+}
+
+// sleepCtx waits for d or until ctx is done, whichever comes first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,225 @@
+package amazonpay
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Every input is checked before any network I/O in two passes: the input's
+// own validate method (required parameters, rules across fields), then the
+// rules below on every encoded parameter, chosen by the last segment of its
+// wire name. One table serves every operation.
+
+type validator struct {
+	op  string
+	err *ValidationError
+}
+
+func (v *validator) fail(field, format string, args ...any) {
+	if v.err == nil {
+		v.err = &ValidationError{Operation: v.op, Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
+}
+
+// required fails unless s has non-blank text.
+func (v *validator) required(field, s string) {
+	if strings.TrimSpace(s) == "" {
+		v.fail(field, "is required")
+	}
+}
+
+// present fails if ok is false.
+func (v *validator) present(field string, ok bool) {
+	if !ok {
+		v.fail(field, "is required")
+	}
+}
+
+// oneOf fails unless s is empty or one of allowed.
+func oneOf[S ~string](v *validator, field string, s S, allowed ...S) {
+	if s != "" && !slices.Contains(allowed, s) {
+		v.fail(field, "%q is not one of %v", string(s), allowed)
+	}
+}
+
+var (
+	orderReferenceIDPattern   = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}$`)
+	billingAgreementIDPattern = regexp.MustCompile(`^[BC]0\d-\d{7}-\d{7}$`)
+	authorizationIDPattern    = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}-A\d{6}$`)
+	captureIDPattern          = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}-C\d{6}$`)
+	refundIDPattern           = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}-R\d{6}$`)
+	referenceIDPattern        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+	amountPattern             = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.[0-9]+)?$`)
+)
+
+// supportedCurrencies are the presentment currencies MWS accepts.
+var supportedCurrencies = []string{"USD", "EUR", "GBP", "JPY", "AUD", "ZAR", "CHF", "NOK", "DKK", "SEK", "NZD", "HKD"}
+
+func supportedCurrency(code string) bool { return slices.Contains(supportedCurrencies, code) }
+
+// amountCaps are the documented per-transaction maxima (whole units).
+var amountCaps = map[string]int{"USD": 150000, "EUR": 150000, "GBP": 150000}
+
+// textLimits are the documented maximum lengths, in characters.
+var textLimits = map[string]int{
+	"SellerNote":              1024,
+	"CancelationReason":       1024,
+	"ClosureReason":           1024,
+	"CustomInformation":       1024,
+	"SellerAuthorizationNote": 255,
+	"SellerCaptureNote":       255,
+	"SellerRefundNote":        255,
+	"CreditReversalNote":      255,
+	"SoftDescriptor":          16,
+}
+
+type paramRule func(field, value string, values url.Values) string
+
+// paramRules maps the last segment of a wire name to its rule. A rule
+// returns the reason the value is invalid, or "".
+var paramRules = map[string]paramRule{
+	"AmazonOrderReferenceId":    idRule(orderReferenceIDPattern, "an order reference id like S02-1234567-1234567"),
+	"AmazonBillingAgreementId":  idRule(billingAgreementIDPattern, "a billing agreement id like C02-1234567-1234567"),
+	"AmazonAuthorizationId":     idRule(authorizationIDPattern, "an authorization id like S02-1234567-1234567-A123456"),
+	"AmazonCaptureId":           idRule(captureIDPattern, "a capture id like S02-1234567-1234567-C123456"),
+	"AmazonRefundId":            idRule(refundIDPattern, "a refund id like S02-1234567-1234567-R123456"),
+	"AuthorizationReferenceId":  idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"CaptureReferenceId":        idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"RefundReferenceId":         idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"CreditReversalReferenceId": idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"Amount":                    amountRule,
+	"CurrencyCode":              currencyRule,
+	"SuccessUrl":                returnURLRule,
+	"FailureUrl":                returnURLRule,
+	"SupplementaryData":         jsonRule,
+}
+
+func idRule(re *regexp.Regexp, want string) paramRule {
+	return func(_, value string, _ url.Values) string {
+		if value == "" {
+			return "is required"
+		}
+		if !re.MatchString(value) {
+			return fmt.Sprintf("%q is not %s", value, want)
+		}
+		return ""
+	}
+}
+
+func amountRule(field, value string, values url.Values) string {
+	if value == "" {
+		return "is required"
+	}
+	if !amountPattern.MatchString(value) {
+		return fmt.Sprintf("%q is not a plain decimal amount such as 10.50 (no sign, exponent, comma or space)", value)
+	}
+	currency := values.Get(strings.TrimSuffix(field, "Amount") + "CurrencyCode")
+	whole, frac, _ := strings.Cut(value, ".")
+	maxDecimals := 2
+	if currency == "JPY" {
+		maxDecimals = 0
+	}
+	if len(frac) > maxDecimals {
+		return fmt.Sprintf("%q has more than %d decimal places for %s", value, maxDecimals, currency)
+	}
+	if limit, ok := amountCaps[currency]; ok {
+		over := len(whole) > 6
+		if !over {
+			var n int
+			fmt.Sscan(whole, &n)
+			over = n > limit || n == limit && strings.Trim(frac, "0") != ""
+		}
+		if over {
+			return fmt.Sprintf("%q exceeds the maximum of %d %s", value, limit, currency)
+		}
+	}
+	return ""
+}
+
+func currencyRule(_, value string, _ url.Values) string {
+	if !supportedCurrency(value) {
+		return fmt.Sprintf("%q is not a supported currency (%s)", value, strings.Join(supportedCurrencies, ", "))
+	}
+	return ""
+}
+
+// returnURLRule accepts absolute https URLs, and http URLs for loopback
+// hosts only (local development and tests).
+func returnURLRule(_, value string, _ url.Values) string {
+	u, err := url.Parse(value)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return fmt.Sprintf("%q is not an absolute URL", value)
+	}
+	switch u.Scheme {
+	case "https":
+		return ""
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%q must be an https URL (http only for loopback hosts)", value)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func jsonRule(_, value string, _ url.Values) string {
+	if !json.Valid([]byte(value)) {
+		return "is not valid JSON"
+	}
+	return ""
+}
+
+// checkText rejects invalid UTF-8 and control characters other than tab,
+// line feed and carriage return, which MWS cannot store faithfully.
+func checkText(op, field, value string) error {
+	if !utf8.ValidString(value) {
+		return &ValidationError{Operation: op, Field: field, Reason: "is not valid UTF-8"}
+	}
+	for _, r := range value {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || 0x80 <= r && r < 0xa0 {
+			return &ValidationError{Operation: op, Field: field, Reason: fmt.Sprintf("contains the control character %U", r)}
+		}
+	}
+	return nil
+}
+
+// checkParams applies the generic rules to every encoded parameter, in
+// sorted order so that the first problem reported is deterministic.
+func checkParams(op string, values url.Values) error {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, val := range values[k] {
+			if err := checkText(op, k, val); err != nil {
+				return err
+			}
+			last := k[strings.LastIndexByte(k, '.')+1:]
+			if rule, ok := paramRules[last]; ok {
+				if reason := rule(k, val, values); reason != "" {
+					return &ValidationError{Operation: op, Field: k, Reason: reason}
+				}
+			}
+			if limit, ok := textLimits[last]; ok && utf8.RuneCountInString(val) > limit {
+				return &ValidationError{Operation: op, Field: k,
+					Reason: fmt.Sprintf("is %d characters long, more than the maximum of %d", utf8.RuneCountInString(val), limit)}
+			}
+		}
+	}
+	return nil
+}
