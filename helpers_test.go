@@ -1,0 +1,168 @@
+package amazonpay
+
+import (
+	"flag"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/requests")
+
+// testNow is the fixed clock of the golden request bodies.
+var testNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+// testConfig is an EU sandbox merchant.
+func testConfig() Config {
+	return Config{
+		SellerID:    "A1SELLERTEST",
+		AccessKeyID: "AKIATESTACCESSKEY",
+		SecretKey:   "test-secret-key",
+		Region:      RegionDE,
+		Sandbox:     true,
+	}
+}
+
+// testEndpoint is where the test client posts.
+const testEndpoint = "https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01"
+
+// newTestClient returns a client with a fixed clock, no retry waits, and a
+// private httpmock transport, so tests can run in parallel.
+func newTestClient(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	base := []Option{
+		WithHTTPClient(&http.Client{Transport: mt}),
+		WithClock(func() time.Time { return testNow }),
+		WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}),
+	}
+	c, err := NewClient(testConfig(), append(base, opts...)...)
+	require.NoError(t, err)
+	return c, mt
+}
+
+// recorded holds the requests a responder saw.
+type recorded struct {
+	mu       sync.Mutex
+	bodies   []string
+	requests []*http.Request
+}
+
+func (r *recorded) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.bodies)
+}
+
+func (r *recorded) body(i int) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.bodies[i]
+}
+
+func (r *recorded) form(t *testing.T, i int) url.Values {
+	t.Helper()
+	v, err := url.ParseQuery(r.body(i))
+	require.NoError(t, err)
+	return v
+}
+
+// record wraps responder so that each request body is kept.
+func record(responder httpmock.Responder) (*recorded, httpmock.Responder) {
+	rec := &recorded{}
+	return rec, func(req *http.Request) (*http.Response, error) {
+		b, _ := io.ReadAll(req.Body)
+		rec.mu.Lock()
+		rec.bodies = append(rec.bodies, string(b))
+		rec.requests = append(rec.requests, req)
+		rec.mu.Unlock()
+		return responder(req)
+	}
+}
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "responses", name))
+	require.NoError(t, err)
+	return b
+}
+
+// respond registers a POST on the test endpoint that answers status with
+// the named fixture, and returns the record of requests.
+func respond(t *testing.T, mt *httpmock.MockTransport, status int, name string) *recorded {
+	t.Helper()
+	rec, r := record(httpmock.NewBytesResponder(status, fixture(t, name)))
+	mt.RegisterResponder(http.MethodPost, testEndpoint, r)
+	return rec
+}
+
+// respondSeq answers each request with the next responder, repeating the last.
+func respondSeq(mt *httpmock.MockTransport, responders ...httpmock.Responder) *recorded {
+	var mu sync.Mutex
+	n := 0
+	rec, r := record(func(req *http.Request) (*http.Response, error) {
+		mu.Lock()
+		i := min(n, len(responders)-1)
+		n++
+		mu.Unlock()
+		return responders[i](req)
+	})
+	mt.RegisterResponder(http.MethodPost, testEndpoint, r)
+	return rec
+}
+
+// assertGolden compares got with testdata/requests/name, or rewrites the
+// file with -update.
+func assertGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "requests", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got+"\n"), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file missing; run go test -run %s -update", t.Name())
+	assert.Equal(t, string(want), got+"\n", "request body differs from %s", path)
+}
+
+// assertSigned checks form's Signature against an independent signing of
+// its other parameters, and the common parameters of every request.
+func assertSigned(t *testing.T, action string, form url.Values) {
+	t.Helper()
+	assert.Equal(t, action, form.Get("Action"))
+	assert.Equal(t, "AKIATESTACCESSKEY", form.Get("AWSAccessKeyId"))
+	assert.Equal(t, "HmacSHA256", form.Get("SignatureMethod"))
+	assert.Equal(t, "2", form.Get("SignatureVersion"))
+	assert.Equal(t, "2013-01-01", form.Get("Version"))
+	assert.Equal(t, "2026-11-22T10:00:00Z", form.Get("Timestamp"))
+	want := Sign("test-secret-key", "mws-eu.amazonservices.com", "/OffAmazonPayments_Sandbox/2013-01-01", form)
+	assert.Equal(t, want, form.Get("Signature"), "signature")
+}
+
+func newMock() (*httpmock.MockTransport, *http.Client) {
+	mt := httpmock.NewMockTransport()
+	return mt, &http.Client{Transport: mt}
+}
+
+func fixtureResponder(t *testing.T, status int, name string) httpmock.Responder {
+	return httpmock.NewBytesResponder(status, fixture(t, name))
+}
+
+// formKeys returns the parameter names of a body in their order.
+func formKeys(body string) []string {
+	var keys []string
+	for _, kv := range strings.Split(body, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		keys = append(keys, k)
+	}
+	return keys
+}
