@@ -249,4 +249,3 @@ func TestValidateBillingAgreement(t *testing.T) {
 	assert.Equal(t, ReasonInvalidPaymentMethod, out.BillingAgreementStatus.ReasonCode)
 	assert.Equal(t, time.Date(2026, 11, 22, 10, 6, 0, 0, time.UTC), out.BillingAgreementStatus.UpdatedAt())
 }
-
