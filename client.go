@@ -393,6 +393,9 @@ func (c *Client) send(ctx context.Context, action string, params []param, out ou
 	}
 	var err error
 	for attempt := 1; ; attempt++ {
+		if cerr := ctx.Err(); cerr != nil {
+			return &RequestError{Operation: action, Attempts: attempt - 1, Err: errors.Join(cerr, err)}
+		}
 		params[ts].value = FormatTimestamp(c.now())
 		start := time.Now()
 		var status int
@@ -401,7 +404,7 @@ func (c *Client) send(ctx context.Context, action string, params []param, out ou
 			err = &RequestError{Operation: action, Attempts: attempt, Err: err}
 		}
 		c.logAttempt(ctx, action, attempt, status, out, err, time.Since(start))
-		if attempt > c.retry.MaxRetries || !retryable(ctx, err) {
+		if attempt > c.retry.MaxRetries || !retryable(err) {
 			break
 		}
 		wait := c.retry.delay(attempt)
@@ -440,6 +443,9 @@ func (c *Client) attempt(ctx context.Context, action string, params []param, out
 		return 0, err
 	}
 	data, err := readBody(resp, c.maxBody)
+	if ue, ok := err.(*UnexpectedResponseError); ok {
+		ue.Operation = action
+	}
 	if err != nil {
 		return resp.StatusCode, err
 	}

@@ -6,6 +6,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,4 +181,36 @@ func ExampleClient_ValidateBillingAgreement() {
 	}
 	fmt.Println(out.ValidationResult, out.BillingAgreementStatus.State)
 	// Output: Success Open
+}
+
+func ExampleParseConfirmationRedirect() {
+	// In the handler of SuccessUrl and FailureUrl:
+	//
+	//	res, err := amazonpay.ParseConfirmationRedirect(r.URL.Query())
+	//	lang := r.Header.Get("Accept-Language")
+	for _, returnURL := range []string{
+		"https://shop.example/amazon/ok?AuthenticationStatus=Success",
+		"https://shop.example/amazon/fail?AuthenticationStatus=Abandoned",
+		"https://shop.example/amazon/fail?AuthenticationStatus=Failure",
+		"https://shop.example/amazon/fail?ErrorCode=InvalidIdStatus",
+	} {
+		u, _ := url.Parse(returnURL)
+		res, err := amazonpay.ParseConfirmationRedirect(u.Query())
+		if err != nil {
+			log.Fatal(err)
+		}
+		switch {
+		case res.Proceed():
+			fmt.Println("authorize the payment now")
+		case res.ErrorCode != "":
+			fmt.Println(res.ErrorCode, "->", res.Action)
+		default:
+			fmt.Println(res.AuthenticationStatus, "->", res.Action, "|", res.BuyerMessage("de-DE,de;q=0.9,en;q=0.8"))
+		}
+	}
+	// Output:
+	// authorize the payment now
+	// Abandoned -> ChooseAnotherPaymentMethod | Mit dieser Zahlungsart ist ein Problem aufgetreten. Um Ihre Bestellung abzuschließen, wählen Sie bitte eine andere aus.
+	// Failure -> CancelAndReturnToCart | Beim Zahlungsvorgang ist ein Problem aufgetreten. Ihre Bestellung wurde nicht aufgegeben und Ihr Konto nicht belastet.
+	// InvalidIdStatus -> CheckStateAndRetry
 }

@@ -60,8 +60,8 @@ func (p RetryPolicy) delay(n int) time.Duration {
 }
 
 // retryable reports whether the outcome of an attempt is worth another one.
-func retryable(ctx context.Context, err error) bool {
-	if err == nil || ctx.Err() != nil {
+func retryable(err error) bool {
+	if err == nil {
 		return false
 	}
 	var apiErr *APIError
@@ -76,16 +76,17 @@ func retryable(ctx context.Context, err error) bool {
 		}
 		return false
 	}
-	// No response at all; the caller's context is still live (checked
-	// above), so this was the connection or a per-attempt timeout.
+	// No response at all: the connection failed, an attempt timed out, or
+	// the caller's context ended (then the wait before the retry ends the
+	// call at once).
 	var reqErr *RequestError
 	return errors.As(err, &reqErr)
 }
 
 // sleepCtx waits for d or until ctx is done, whichever comes first.
 func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
+	if err := ctx.Err(); err != nil || d <= 0 {
+		return err
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
