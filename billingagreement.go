@@ -168,3 +168,106 @@ type ValidateBillingAgreementOutput struct {
 func (c *Client) ValidateBillingAgreement(ctx context.Context, in *ValidateBillingAgreementInput, opts ...CallOption) (*ValidateBillingAgreementOutput, error) {
 	return invoke[ValidateBillingAgreementOutput](ctx, c, "ValidateBillingAgreement", in, opts)
 }
+
+// GetBillingAgreementDetailsInput is the input of GetBillingAgreementDetails.
+type GetBillingAgreementDetailsInput struct {
+	AmazonBillingAgreementID string `url:"AmazonBillingAgreementId"` // required
+	// AccessToken is the buyer's Login with Amazon access token; with it the
+	// full address is returned before confirmation.
+	AccessToken string `url:"AccessToken,omitempty"`
+	// AddressConsentToken is the legacy name of AccessToken. Set one of the
+	// two, never both: MWS refuses both with AmbiguousToken.
+	AddressConsentToken string `url:"AddressConsentToken,omitempty"`
+}
+
+func (in *GetBillingAgreementDetailsInput) validate(v *validator) {
+	if in.AccessToken != "" && in.AddressConsentToken != "" {
+		v.fail("AddressConsentToken", "must not be sent together with AccessToken (MWS answers AmbiguousToken)")
+	}
+}
+
+// GetBillingAgreementDetailsOutput is the output of GetBillingAgreementDetails.
+type GetBillingAgreementDetailsOutput struct {
+	BillingAgreementDetails BillingAgreementDetails `xml:"GetBillingAgreementDetailsResult>BillingAgreementDetails"`
+	ResponseMetadata
+}
+
+// GetBillingAgreementDetails returns a billing agreement: its state,
+// limits, consent, constraints and destination.
+func (c *Client) GetBillingAgreementDetails(ctx context.Context, in *GetBillingAgreementDetailsInput, opts ...CallOption) (*GetBillingAgreementDetailsOutput, error) {
+	return invoke[GetBillingAgreementDetailsOutput](ctx, c, "GetBillingAgreementDetails", in, opts)
+}
+
+// AuthorizeOnBillingAgreementInput is the input of AuthorizeOnBillingAgreement.
+// Unlike SetOrderReferenceDetails, SellerNote, PlatformID and
+// SellerOrderAttributes are top-level parameters here.
+type AuthorizeOnBillingAgreementInput struct {
+	AmazonBillingAgreementID string `url:"AmazonBillingAgreementId"` // required: an Open billing agreement
+	// AuthorizationReferenceID is the merchant's unique id of the
+	// authorization: 1 to 32 characters of A-Z a-z 0-9 _ -. Required.
+	AuthorizationReferenceID string `url:"AuthorizationReferenceId"`
+	AuthorizationAmount      *Price `url:"AuthorizationAmount"` // required; an empty currency takes the client's
+	// SellerAuthorizationNote appears in the buyer's email (≤ 255 characters).
+	SellerAuthorizationNote string `url:"SellerAuthorizationNote,omitempty"`
+	// TransactionTimeout is in minutes, 0 (synchronous) to 1440; nil leaves
+	// MWS's default of 1440.
+	TransactionTimeout *int   `url:"TransactionTimeout,omitempty"`
+	CaptureNow         *bool  `url:"CaptureNow,omitempty"`     // capture at once on success
+	SoftDescriptor     string `url:"SoftDescriptor,omitempty"` // ≤ 16 characters, shown as "AMZ* <text>"
+	// SellerNote, PlatformID and SellerOrderAttributes go to the order
+	// reference Amazon creates for the charge.
+	SellerNote            string                 `url:"SellerNote,omitempty"` // ≤ 1024 characters
+	PlatformID            string                 `url:"PlatformId,omitempty"`
+	SellerOrderAttributes *SellerOrderAttributes `url:"SellerOrderAttributes,omitempty"`
+	// InheritShippingAddress: nil leaves it to MWS (default true); false
+	// must be sent on purpose, e.g. for digital goods.
+	InheritShippingAddress *bool              `url:"InheritShippingAddress,omitempty"`
+	ProviderCreditList     ProviderCreditList `url:"ProviderCreditList,omitempty"`
+}
+
+func (in *AuthorizeOnBillingAgreementInput) validate(v *validator) {
+	v.present("AuthorizationAmount.Amount", in.AuthorizationAmount != nil)
+	in.ProviderCreditList.check(v, "ProviderCreditList")
+}
+
+func (in *AuthorizeOnBillingAgreementInput) platformIDParam() string { return "PlatformId" }
+
+// AuthorizeOnBillingAgreementOutput is the output of AuthorizeOnBillingAgreement.
+type AuthorizeOnBillingAgreementOutput struct {
+	AuthorizationDetails AuthorizationDetails `xml:"AuthorizeOnBillingAgreementResult>AuthorizationDetails"`
+	// AmazonOrderReferenceID is the order reference Amazon created,
+	// confirmed and closed for the charge; its ParentDetails point at the
+	// billing agreement.
+	AmazonOrderReferenceID string `xml:"AuthorizeOnBillingAgreementResult>AmazonOrderReferenceId"`
+	ResponseMetadata
+}
+
+// AuthorizeOnBillingAgreement charges an Open billing agreement: it creates
+// and confirms an order reference, authorizes on it and closes it, in one
+// call. Merchant-initiated charges need a billing agreement of type
+// MerchantInitiatedTransaction (EU/UK).
+func (c *Client) AuthorizeOnBillingAgreement(ctx context.Context, in *AuthorizeOnBillingAgreementInput, opts ...CallOption) (*AuthorizeOnBillingAgreementOutput, error) {
+	return invoke[AuthorizeOnBillingAgreementOutput](ctx, c, "AuthorizeOnBillingAgreement", in, opts)
+}
+
+// CloseBillingAgreementInput is the input of CloseBillingAgreement.
+type CloseBillingAgreementInput struct {
+	AmazonBillingAgreementID string `url:"AmazonBillingAgreementId"` // required
+	// ClosureReason (≤ 1024 characters) becomes the ReasonDescription of the
+	// Closed state.
+	ClosureReason string `url:"ClosureReason,omitempty"`
+}
+
+func (in *CloseBillingAgreementInput) validate(*validator) {}
+
+// CloseBillingAgreementOutput is the output of CloseBillingAgreement.
+type CloseBillingAgreementOutput struct {
+	ResponseMetadata
+}
+
+// CloseBillingAgreement closes a billing agreement, e.g. when the buyer
+// ends a subscription: no new charges, but existing authorizations can be
+// captured and captures refunded.
+func (c *Client) CloseBillingAgreement(ctx context.Context, in *CloseBillingAgreementInput, opts ...CallOption) (*CloseBillingAgreementOutput, error) {
+	return invoke[CloseBillingAgreementOutput](ctx, c, "CloseBillingAgreement", in, opts)
+}

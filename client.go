@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -36,6 +36,9 @@ type Config struct {
 	// PlatformID, the solution provider id, fills the PlatformId parameter of
 	// the operations that have one when the call leaves it empty.
 	PlatformID string
+	// ClientID is the Login with Amazon client id; GetUserInfo checks that
+	// access tokens were issued to it.
+	ClientID string
 }
 
 // String describes c with the secret key redacted.
@@ -44,8 +47,8 @@ func (c Config) String() string {
 	if c.SecretKey != "" {
 		secret = "REDACTED"
 	}
-	return fmt.Sprintf("{SellerID:%s AccessKeyID:%s SecretKey:%s Region:%s Sandbox:%t CurrencyCode:%s PlatformID:%s}",
-		c.SellerID, c.AccessKeyID, secret, c.Region, c.Sandbox, c.CurrencyCode, c.PlatformID)
+	return fmt.Sprintf("{SellerID:%s AccessKeyID:%s SecretKey:%s Region:%s Sandbox:%t CurrencyCode:%s PlatformID:%s ClientID:%s}",
+		c.SellerID, c.AccessKeyID, secret, c.Region, c.Sandbox, c.CurrencyCode, c.PlatformID, c.ClientID)
 }
 
 // GoString is String for %#v.
@@ -67,19 +70,23 @@ func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 // Client calls the MWS Amazon Pay API. It is safe for concurrent use and
 // keeps no per-call state.
 type Client struct {
-	cfg       Config
-	endpoint  string // full URL requests are posted to
-	host      string // signed host: host[:port] as in the Host header
-	path      string // signed path
-	hc        *http.Client
-	now       func() time.Time
-	retry     RetryPolicy
-	logger    *slog.Logger
-	userAgent string
-	appName   string
-	appVer    string
-	maxBody   int64
-	macs      sync.Pool // HMAC-SHA256 keyed with the secret key
+	cfg        Config
+	endpoint   string // full URL requests are posted to
+	profileAPI string // Login with Amazon API base URL, e.g. https://api.sandbox.amazon.de
+	host       string // signed host: host[:port] as in the Host header
+	path       string // signed path
+	hc         *http.Client
+	now        func() time.Time
+	retry      RetryPolicy
+	logger     *slog.Logger
+	userAgent  string
+	// userAgentHeader is userAgent as a header value, shared by requests.
+	userAgentHeader []string
+	appName         string
+	appVer          string
+	maxBody         int64
+	macs            sync.Pool // *signingMAC keyed with the secret key
+	lastTS          atomic.Pointer[formattedTime]
 }
 
 // Option configures a Client in NewClient.
@@ -207,6 +214,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		maxBody: 10 << 20,
 	}
 	WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c)
+	c.profileAPI = cfg.Region.ProfileEndpoint(cfg.Sandbox)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, fmt.Errorf("amazonpay: %w", err)
@@ -216,6 +224,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		c.hc = defaultHTTPClient()
 	}
 	c.userAgent = userAgent(c.appName, c.appVer)
+	c.userAgentHeader = []string{c.userAgent}
 	secret := cfg.SecretKey
 	c.macs.New = func() any { return newMAC(secret) }
 	return c, nil
@@ -338,30 +347,30 @@ func (c *Client) buildParams(action string, in input, opts []CallOption) ([]para
 		return nil, &ValidationError{Operation: action, Field: "input", Reason: err.Error()}
 	}
 	c.applyDefaults(in, values)
-	if err := checkParams(action, values); err != nil {
-		return nil, err
-	}
 	seller := c.cfg.SellerID
 	if co.sellerID != "" {
 		seller = co.sellerID
 	}
-	if err := checkText(action, "SellerId", seller); err != nil {
+	// The common parameters go straight into the slice: they need no
+	// defaults, and url.Values would cost an allocation each.
+	params := unsortedParams(values, 8)
+	params = append(params,
+		param{"AWSAccessKeyId", c.cfg.AccessKeyID},
+		param{"Action", action},
+		param{"SellerId", seller},
+		param{"SignatureMethod", signatureMethod},
+		param{"SignatureVersion", signatureVersion},
+		param{"Timestamp", ""},
+		param{"Version", APIVersion},
+	)
+	if co.mwsAuthToken != "" {
+		params = append(params, param{"MWSAuthToken", co.mwsAuthToken})
+	}
+	sortParams(params)
+	if err := checkParams(action, params, values); err != nil {
 		return nil, err
 	}
-	values.Set("Action", action)
-	values.Set("AWSAccessKeyId", c.cfg.AccessKeyID)
-	values.Set("SellerId", seller)
-	values.Set("SignatureMethod", signatureMethod)
-	values.Set("SignatureVersion", signatureVersion)
-	values.Set("Version", APIVersion)
-	values.Set("Timestamp", "")
-	if co.mwsAuthToken != "" {
-		if err := checkText(action, "MWSAuthToken", co.mwsAuthToken); err != nil {
-			return nil, err
-		}
-		values.Set("MWSAuthToken", co.mwsAuthToken)
-	}
-	return sortedParams(values), nil
+	return params, nil
 }
 
 // applyDefaults gives every amount without a currency the configured
@@ -396,7 +405,7 @@ func (c *Client) send(ctx context.Context, action string, params []param, out ou
 		if cerr := ctx.Err(); cerr != nil {
 			return &RequestError{Operation: action, Attempts: attempt - 1, Err: errors.Join(cerr, err)}
 		}
-		params[ts].value = FormatTimestamp(c.now())
+		params[ts].value = c.timestamp()
 		start := time.Now()
 		var status int
 		status, err = c.attempt(ctx, action, params, out)
@@ -419,6 +428,25 @@ func (c *Client) send(ctx context.Context, action string, params []param, out ou
 	return err
 }
 
+// formattedTime is a Timestamp value and the second it stands for.
+type formattedTime struct {
+	unix int64
+	text string
+}
+
+// timestamp returns the Timestamp of an attempt starting now. Calls within
+// the same second share the formatted text.
+func (c *Client) timestamp() string {
+	now := c.now()
+	sec := now.Unix()
+	if last := c.lastTS.Load(); last != nil && last.unix == sec {
+		return last.text
+	}
+	text := FormatTimestamp(now)
+	c.lastTS.Store(&formattedTime{sec, text})
+	return text
+}
+
 func isTyped(err error) bool {
 	switch err.(type) {
 	case *APIError, *UnexpectedResponseError:
@@ -429,15 +457,15 @@ func isTyped(err error) bool {
 
 // attempt makes one signed POST and decodes its reply.
 func (c *Client) attempt(ctx context.Context, action string, params []param, out output) (int, error) {
-	mac := c.macs.Get().(hash.Hash)
+	mac := c.macs.Get().(*signingMAC)
 	body := signedBody(mac, c.host, c.path, params)
 	c.macs.Put(mac)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
-	req.Header["Content-Type"] = []string{"application/x-www-form-urlencoded; charset=utf-8"}
-	req.Header["User-Agent"] = []string{c.userAgent}
+	// The header value slices are shared by every request: they are only read.
+	req.Header = http.Header{"Content-Type": formContentType, "User-Agent": c.userAgentHeader}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return 0, err
@@ -454,14 +482,21 @@ func (c *Client) attempt(ctx context.Context, action string, params []param, out
 
 var errTooLarge = errors.New("response body exceeds the size cap")
 
+var formContentType = []string{"application/x-www-form-urlencoded; charset=utf-8"}
+
 // readBody reads at most limit bytes of resp's body, drains and closes it.
+// A body shorter than its Content-Length is an error (io.ErrUnexpectedEOF).
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
-	size := resp.ContentLength
-	if size < 0 || size > limit {
-		size = 4096
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		// The common case: one exact allocation.
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	buf := bytes.NewBuffer(make([]byte, 0, 4096))
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err

@@ -71,7 +71,7 @@ func ExampleNewClient() {
 	// Output:
 	// https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01
 	// GBP
-	// {SellerID:A1EXAMPLE AccessKeyID:AKIAEXAMPLE SecretKey:REDACTED Region:uk Sandbox:true CurrencyCode:GBP PlatformID:}
+	// {SellerID:A1EXAMPLE AccessKeyID:AKIAEXAMPLE SecretKey:REDACTED Region:uk Sandbox:true CurrencyCode:GBP PlatformID: ClientID:}
 }
 
 func ExampleClient_SetOrderAttributes() {

@@ -166,3 +166,7 @@ func formKeys(body string) []string {
 	}
 	return keys
 }
+
+func readFixture(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("testdata", "responses", name))
+}

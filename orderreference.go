@@ -3,6 +3,7 @@ package amazonpay
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"time"
 )
 
@@ -155,4 +156,188 @@ type ConfirmOrderReferenceOutput struct {
 // AuthenticationStatus=Success.
 func (c *Client) ConfirmOrderReference(ctx context.Context, in *ConfirmOrderReferenceInput, opts ...CallOption) (*ConfirmOrderReferenceOutput, error) {
 	return invoke[ConfirmOrderReferenceOutput](ctx, c, "ConfirmOrderReference", in, opts)
+}
+
+// GetOrderReferenceDetailsInput is the input of GetOrderReferenceDetails.
+type GetOrderReferenceDetailsInput struct {
+	AmazonOrderReferenceID string `url:"AmazonOrderReferenceId"` // required
+	// AccessToken is the buyer's Login with Amazon access token; with it the
+	// full shipping address (and, for allow-listed merchants, the billing
+	// address) is returned before confirmation.
+	AccessToken string `url:"AccessToken,omitempty"`
+	// AddressConsentToken is the legacy name of AccessToken. Set one of the
+	// two, never both: MWS refuses both with AmbiguousToken.
+	AddressConsentToken string `url:"AddressConsentToken,omitempty"`
+}
+
+func (in *GetOrderReferenceDetailsInput) validate(v *validator) {
+	if in.AccessToken != "" && in.AddressConsentToken != "" {
+		v.fail("AddressConsentToken", "must not be sent together with AccessToken (MWS answers AmbiguousToken)")
+	}
+}
+
+// GetOrderReferenceDetailsOutput is the output of GetOrderReferenceDetails.
+type GetOrderReferenceDetailsOutput struct {
+	OrderReferenceDetails OrderReferenceDetails `xml:"GetOrderReferenceDetailsResult>OrderReferenceDetails"`
+	ResponseMetadata
+}
+
+// GetOrderReferenceDetails returns an order reference: its state, amounts,
+// buyer, destination and the ids of its authorizations.
+func (c *Client) GetOrderReferenceDetails(ctx context.Context, in *GetOrderReferenceDetailsInput, opts ...CallOption) (*GetOrderReferenceDetailsOutput, error) {
+	return invoke[GetOrderReferenceDetailsOutput](ctx, c, "GetOrderReferenceDetails", in, opts)
+}
+
+// OrderReferenceAttributes are what SetOrderReferenceDetails and
+// CreateOrderReferenceForId set on an order reference.
+type OrderReferenceAttributes struct {
+	// OrderTotal is required by SetOrderReferenceDetails; an empty currency
+	// takes the client's.
+	OrderTotal *Price `url:"OrderTotal,omitempty"`
+	PlatformID string `url:"PlatformId,omitempty"` // the solution provider id
+	SellerNote string `url:"SellerNote,omitempty"` // ≤ 1024 characters; shown to the buyer
+	// SellerOrderAttributes carry the merchant's order id and data.
+	// SupplementaryData goes here (…SellerOrderAttributes.SupplementaryData),
+	// as the data model and the Ruby, Java and C# SDKs have it.
+	SellerOrderAttributes *SellerOrderAttributes `url:"SellerOrderAttributes,omitempty"`
+	// RequestPaymentAuthorization asks Amazon to have the buyer authenticate
+	// the payment (SetOrderReferenceDetails only).
+	RequestPaymentAuthorization *bool `url:"RequestPaymentAuthorization,omitempty"`
+}
+
+// EncodeValues emits key.Field for each field set.
+func (a *OrderReferenceAttributes) EncodeValues(key string, v *url.Values) error {
+	return encodeNested(key, a, v)
+}
+
+// SetOrderReferenceDetailsInput is the input of SetOrderReferenceDetails.
+type SetOrderReferenceDetailsInput struct {
+	AmazonOrderReferenceID   string                    `url:"AmazonOrderReferenceId"` // required
+	OrderReferenceAttributes *OrderReferenceAttributes `url:"OrderReferenceAttributes,omitempty"`
+}
+
+func (in *SetOrderReferenceDetailsInput) validate(v *validator) {
+	v.present("OrderReferenceAttributes.OrderTotal.Amount",
+		in.OrderReferenceAttributes != nil && in.OrderReferenceAttributes.OrderTotal != nil)
+}
+
+func (in *SetOrderReferenceDetailsInput) platformIDParam() string {
+	return "OrderReferenceAttributes.PlatformId"
+}
+
+// SetOrderReferenceDetailsOutput is the output of SetOrderReferenceDetails.
+type SetOrderReferenceDetailsOutput struct {
+	OrderReferenceDetails OrderReferenceDetails `xml:"SetOrderReferenceDetailsResult>OrderReferenceDetails"`
+	ResponseMetadata
+}
+
+// SetOrderReferenceDetails sets the order total and the merchant's data of
+// a Draft order reference. Once the order reference is confirmed it fails
+// with OrderReferenceNotModifiable; use SetOrderAttributes then.
+func (c *Client) SetOrderReferenceDetails(ctx context.Context, in *SetOrderReferenceDetailsInput, opts ...CallOption) (*SetOrderReferenceDetailsOutput, error) {
+	return invoke[SetOrderReferenceDetailsOutput](ctx, c, "SetOrderReferenceDetails", in, opts)
+}
+
+// CancelOrderReferenceInput is the input of CancelOrderReference.
+type CancelOrderReferenceInput struct {
+	AmazonOrderReferenceID string `url:"AmazonOrderReferenceId"`      // required
+	CancelationReason      string `url:"CancelationReason,omitempty"` // ≤ 1024 characters; MWS spells it with one "l"
+}
+
+func (in *CancelOrderReferenceInput) validate(*validator) {}
+
+// CancelOrderReferenceOutput is the output of CancelOrderReference.
+type CancelOrderReferenceOutput struct {
+	ResponseMetadata
+}
+
+// CancelOrderReference cancels an order reference on which nothing has been
+// captured; its open and pending authorizations are closed. With captures
+// it fails with InvalidCancelAttempt: close it instead.
+func (c *Client) CancelOrderReference(ctx context.Context, in *CancelOrderReferenceInput, opts ...CallOption) (*CancelOrderReferenceOutput, error) {
+	return invoke[CancelOrderReferenceOutput](ctx, c, "CancelOrderReference", in, opts)
+}
+
+// CloseOrderReferenceInput is the input of CloseOrderReference.
+type CloseOrderReferenceInput struct {
+	AmazonOrderReferenceID string `url:"AmazonOrderReferenceId"`  // required
+	ClosureReason          string `url:"ClosureReason,omitempty"` // ≤ 1024 characters
+}
+
+func (in *CloseOrderReferenceInput) validate(*validator) {}
+
+// CloseOrderReferenceOutput is the output of CloseOrderReference.
+type CloseOrderReferenceOutput struct {
+	ResponseMetadata
+}
+
+// CloseOrderReference closes an order reference: no new authorizations,
+// but its open authorizations can still be captured and its captures
+// refunded. Close it once the order is fulfilled.
+func (c *Client) CloseOrderReference(ctx context.Context, in *CloseOrderReferenceInput, opts ...CallOption) (*CloseOrderReferenceOutput, error) {
+	return invoke[CloseOrderReferenceOutput](ctx, c, "CloseOrderReference", in, opts)
+}
+
+// IDType names the kind of object CreateOrderReferenceForId creates an
+// order reference from.
+type IDType string
+
+// Id types.
+const (
+	IDTypeBillingAgreement IDType = "BillingAgreement"
+	IDTypeOrderReference   IDType = "OrderReference"
+)
+
+// CreateOrderReferenceForIdInput is the input of CreateOrderReferenceForId.
+type CreateOrderReferenceForIdInput struct {
+	// ID is the id of the object to create the order reference from: a
+	// billing agreement id (C02-…, B02-…) for IDTypeBillingAgreement, an
+	// order reference id (S02-…, P02-…) for IDTypeOrderReference. Required.
+	ID     string `url:"Id"`
+	IDType IDType `url:"IdType"` // required
+	// InheritShippingAddress: nil leaves it to MWS (documented default
+	// true); false must be sent on purpose.
+	InheritShippingAddress *bool `url:"InheritShippingAddress,omitempty"`
+	// ConfirmNow confirms the new order reference at once.
+	ConfirmNow               *bool                     `url:"ConfirmNow,omitempty"`
+	OrderReferenceAttributes *OrderReferenceAttributes `url:"OrderReferenceAttributes,omitempty"`
+}
+
+func (in *CreateOrderReferenceForIdInput) validate(v *validator) {
+	if in.ID == "" {
+		v.fail("Id", "is required")
+		return
+	}
+	var re *regexp.Regexp
+	var want string
+	switch in.IDType {
+	case IDTypeBillingAgreement:
+		re, want = billingAgreementIDPattern, "a billing agreement id like C02-1234567-1234567"
+	case IDTypeOrderReference:
+		re, want = orderReferenceIDPattern, "an order reference id like S02-1234567-1234567"
+	default:
+		return // the IdType rule reports it
+	}
+	if !re.MatchString(in.ID) {
+		v.fail("Id", "%q is not %s (IdType %s)", in.ID, want, in.IDType)
+	}
+}
+
+func (in *CreateOrderReferenceForIdInput) platformIDParam() string {
+	return "OrderReferenceAttributes.PlatformId"
+}
+
+// CreateOrderReferenceForIdOutput is the output of CreateOrderReferenceForId.
+type CreateOrderReferenceForIdOutput struct {
+	// OrderReferenceDetails is the new order reference; its ParentDetails
+	// point at ID.
+	OrderReferenceDetails OrderReferenceDetails `xml:"CreateOrderReferenceForIdResult>OrderReferenceDetails"`
+	ResponseMetadata
+}
+
+// CreateOrderReferenceForId creates an order reference from an Open billing
+// agreement (or another order reference), for a charge that Authorize then
+// authorizes. AuthorizeOnBillingAgreement does all of this in one call.
+func (c *Client) CreateOrderReferenceForId(ctx context.Context, in *CreateOrderReferenceForIdInput, opts ...CallOption) (*CreateOrderReferenceForIdOutput, error) {
+	return invoke[CreateOrderReferenceForIdOutput](ctx, c, "CreateOrderReferenceForId", in, opts)
 }

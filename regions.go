@@ -79,6 +79,15 @@ func (r Region) PaymentDomain() string { return regions[r].paymentDomain }
 // it does in the EU and the UK only.
 func (r Region) SCARequired() bool { return regions[r].host == "mws-eu.amazonservices.com" }
 
+// ProfileEndpoint returns the Login with Amazon API base URL of the region:
+// https://api.amazon.de live, https://api.sandbox.amazon.de in the sandbox.
+func (r Region) ProfileEndpoint(sandbox bool) string {
+	if sandbox {
+		return "https://api.sandbox." + regions[r].lwaDomain
+	}
+	return "https://api." + regions[r].lwaDomain
+}
+
 func sectionPath(sandbox bool) string {
 	if sandbox {
 		return sandboxPath

@@ -36,32 +36,47 @@ type param struct{ key, value string }
 // whole seconds, e.g. "2015-12-31T23:59:58Z".
 func FormatTimestamp(t time.Time) string { return t.UTC().Format(timestampLayout) }
 
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+// unreservedBytes marks the bytes that Signature Version 2 leaves as they are.
+var unreservedBytes = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
 
 const upperHex = "0123456789ABCDEF"
 
-// appendEscaped appends the RFC 3986 encoding of s that Signature Version 2 uses.
-func appendEscaped(dst []byte, s string) []byte {
+// appendEscaped appends the RFC 3986 encoding of s that Signature Version 2
+// uses, copying runs of unreserved bytes at once.
+func appendEscaped[S ~string | ~[]byte](dst []byte, s S) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if unreserved(c) {
-			dst = append(dst, c)
-		} else {
-			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		if unreservedBytes[c] {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		start = i + 1
+	}
+	return append(dst, s[start:]...)
+}
+
+// escapeGrowth is how many bytes escaping adds to each byte: 0 or 2.
+var escapeGrowth = func() (t [256]uint8) {
+	for c := range t {
+		if !unreservedBytes[c] {
+			t[c] = 2
 		}
 	}
-	return dst
-}
+	return t
+}()
 
 func escapedLen(s string) int {
 	n := len(s)
 	for i := 0; i < len(s); i++ {
-		if !unreserved(s[i]) {
-			n += 2
-		}
+		n += int(escapeGrowth[s[i]]) // no branch: this runs over every byte signed
 	}
 	return n
 }
@@ -100,7 +115,7 @@ func stringToSignPrefix(dst []byte, host, path string) []byte {
 // (sorted by key, without Signature) plus Signature at its sorted position,
 // all encoded as in the string to sign. mac must be an HMAC-SHA256 keyed with
 // the secret key; it is reset before use.
-func signedBody(mac hash.Hash, host, path string, params []param) []byte {
+func signedBody(mac *signingMAC, host, path string, params []param) []byte {
 	size := len("POST\n\n\n") + len(host) + len(path) + len("&Signature=") + 3*base64.StdEncoding.EncodedLen(sha256.Size)
 	for _, p := range params {
 		size += escapedLen(p.key) + escapedLen(p.value) + 2
@@ -111,9 +126,8 @@ func signedBody(mac hash.Hash, host, path string, params []param) []byte {
 
 	mac.Reset()
 	mac.Write(buf)
-	var sum [sha256.Size]byte
 	var sig [44]byte // base64 of 32 bytes
-	base64.StdEncoding.Encode(sig[:], mac.Sum(sum[:0]))
+	base64.StdEncoding.Encode(sig[:], mac.Sum(mac.sum[:0]))
 
 	// Insert "Signature=<enc(sig)>" with its '&' at sigAt, in place.
 	var ins [len("&Signature=&") + 3*len(sig)]byte
@@ -124,7 +138,7 @@ func signedBody(mac hash.Hash, host, path string, params []param) []byte {
 		n++
 	}
 	n += copy(ins[n:], "Signature=")
-	n = len(appendEscaped(ins[:n], string(sig[:])))
+	n = len(appendEscaped(ins[:n], sig[:]))
 	if !atEnd {
 		ins[n] = '&'
 		n++
@@ -136,12 +150,28 @@ func signedBody(mac hash.Hash, host, path string, params []param) []byte {
 	return buf[start:]
 }
 
-func newMAC(secretKey string) hash.Hash { return hmac.New(sha256.New, []byte(secretKey)) }
+// signingMAC is an HMAC-SHA256 keyed with the secret key, with room for its
+// sum so that signing allocates nothing for it. Clients pool them.
+type signingMAC struct {
+	hash.Hash
+	sum [sha256.Size]byte
+}
+
+func newMAC(secretKey string) *signingMAC {
+	return &signingMAC{Hash: hmac.New(sha256.New, []byte(secretKey))}
+}
 
 // sortedParams turns url.Values into params sorted by key, leaving out
 // Signature. A key with several values yields one param per value.
 func sortedParams(values url.Values) []param {
-	params := make([]param, 0, len(values))
+	params := unsortedParams(values, 0)
+	sortParams(params)
+	return params
+}
+
+// unsortedParams turns url.Values into params with room for extra more.
+func unsortedParams(values url.Values, extra int) []param {
+	params := make([]param, 0, len(values)+extra)
 	for k, vs := range values {
 		if k == "Signature" {
 			continue
@@ -150,8 +180,12 @@ func sortedParams(values url.Values) []param {
 			params = append(params, param{k, v})
 		}
 	}
-	slices.SortStableFunc(params, func(a, b param) int { return strings.Compare(a.key, b.key) })
 	return params
+}
+
+// sortParams sorts by key in byte order, keeping the order of equal keys.
+func sortParams(params []param) {
+	slices.SortStableFunc(params, func(a, b param) int { return strings.Compare(a.key, b.key) })
 }
 
 // StringToSign returns the Signature Version 2 string to sign for a POST of

@@ -234,3 +234,78 @@ type PaymentDescriptor struct {
 	FullDescriptor        string `xml:"FullDescriptor"` // e.g. "Amazon Pay (Visa **11)"
 	UseAmazonBalanceFirst bool   `xml:"UseAmazonBalanceFirst"`
 }
+
+// Status is the state of an authorization, capture, refund, provider credit
+// or provider credit reversal, and why. S is the object's state type, so
+// that AuthorizationStatus.State is an AuthorizationState, and so on.
+type Status[S ~string] struct {
+	State               S          `xml:"State"`
+	LastUpdateTimestamp time.Time  `xml:"LastUpdateTimestamp"`
+	ReasonCode          ReasonCode `xml:"ReasonCode"`
+	ReasonDescription   string     `xml:"ReasonDescription"` // ≤ 255 characters
+}
+
+// AuthorizationState is the state of an authorization. Unknown states parse
+// as they are.
+type AuthorizationState string
+
+// Authorization states. Pending occurs only with a TransactionTimeout above
+// 0 (asynchronous authorization).
+const (
+	AuthorizationPending  AuthorizationState = "Pending"
+	AuthorizationOpen     AuthorizationState = "Open"
+	AuthorizationDeclined AuthorizationState = "Declined"
+	AuthorizationClosed   AuthorizationState = "Closed"
+)
+
+// CaptureState is the state of a capture. Unknown states parse as they are.
+type CaptureState string
+
+// Capture states. A capture can be refunded only when Completed.
+const (
+	CapturePending   CaptureState = "Pending"
+	CaptureDeclined  CaptureState = "Declined"
+	CaptureCompleted CaptureState = "Completed"
+	CaptureClosed    CaptureState = "Closed"
+)
+
+// RefundState is the state of a refund. Unknown states parse as they are.
+type RefundState string
+
+// Refund states. Refund always answers Pending; GetRefundDetails (or the
+// refund notification) reports Completed or Declined later.
+const (
+	RefundPending   RefundState = "Pending"
+	RefundDeclined  RefundState = "Declined"
+	RefundCompleted RefundState = "Completed"
+)
+
+// RefundType says who started a refund. Unknown types parse as they are.
+type RefundType string
+
+// Refund types. Merchants' own refunds are SellerInitiated; the A-to-z and
+// chargeback types come from Amazon (the Java SDK's enumeration).
+const (
+	RefundTypeSellerInitiated   RefundType = "SellerInitiated"
+	RefundTypeAmazonAZRefund    RefundType = "AmazonA-ZRefund"
+	RefundTypeAmazonAZGuarantee RefundType = "AmazonA-ZGuarantee"
+	RefundTypeAmazonAZCancel    RefundType = "AmazonA-ZCancel"
+	RefundTypeChargeback        RefundType = "Chargeback"
+)
+
+// ProviderCreditState is the state of a provider credit or of a provider
+// credit reversal (solution providers). Unknown states parse as they are.
+type ProviderCreditState string
+
+// Provider credit states. Completed and Closed occur in Amazon's SDK
+// fixtures; Pending and Declined are the states their transactions share.
+const (
+	ProviderCreditPending   ProviderCreditState = "Pending"
+	ProviderCreditCompleted ProviderCreditState = "Completed"
+	ProviderCreditDeclined  ProviderCreditState = "Declined"
+	ProviderCreditClosed    ProviderCreditState = "Closed"
+)
+
+// ReasonMaxAmountReversed closes a provider credit whose whole amount has
+// been reversed.
+const ReasonMaxAmountReversed ReasonCode = "MaxAmountReversed"

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -98,6 +99,63 @@ var paramRules = map[string]paramRule{
 	"SuccessUrl":                returnURLRule,
 	"FailureUrl":                returnURLRule,
 	"SupplementaryData":         jsonRule,
+
+	"AmazonProviderCreditId":         requiredRule,
+	"AmazonProviderCreditReversalId": requiredRule,
+	"ProviderId":                     requiredRule,
+	"QueryId":                        requiredRule,
+	"NextPageToken":                  requiredRule,
+	"TransactionTimeout":             intRule(0, 1440, "minutes from 0 (synchronous) to 1440"),
+	"PageSize":                       intRule(1, 0, "a whole number of at least 1"),
+	"SortOrder":                      enumRule("Ascending", "Descending"),
+	"IdType":                         enumRule(string(IDTypeBillingAgreement), string(IDTypeOrderReference)),
+	"QueryIdType":                    enumRule(string(QueryIDTypeSellerOrderID)),
+	"NotificationUrl":                httpsURLRule,
+}
+
+// requiredRule accepts any text but none.
+func requiredRule(_, value string, _ url.Values) string {
+	if strings.TrimSpace(value) == "" {
+		return "is required"
+	}
+	return ""
+}
+
+// intRule accepts decimal integers from lo to hi; hi 0 means no maximum.
+func intRule(lo, hi int, want string) paramRule {
+	return func(_, value string, _ url.Values) string {
+		n, err := strconv.Atoi(value)
+		if err != nil || n < lo || hi > 0 && n > hi {
+			return fmt.Sprintf("%q is not %s", value, want)
+		}
+		return ""
+	}
+}
+
+// enumRule accepts exactly one of allowed (MWS enumerations are case-sensitive).
+func enumRule(allowed ...string) paramRule {
+	return func(_, value string, _ url.Values) string {
+		if value == "" {
+			return "is required"
+		}
+		if !slices.Contains(allowed, value) {
+			return fmt.Sprintf("%q is not one of %v", value, allowed)
+		}
+		return ""
+	}
+}
+
+// httpsURLRule accepts absolute https URLs only: Amazon delivers
+// notifications over TLS, to hosts it can reach.
+func httpsURLRule(_, value string, _ url.Values) string {
+	u, err := url.Parse(value)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return fmt.Sprintf("%q is not an absolute URL", value)
+	}
+	if u.Scheme != "https" {
+		return fmt.Sprintf("%q must be an https URL", value)
+	}
+	return ""
 }
 
 func idRule(re *regexp.Regexp, want string) paramRule {
@@ -129,12 +187,8 @@ func amountRule(field, value string, values url.Values) string {
 		return fmt.Sprintf("%q has more than %d decimal places for %s", value, maxDecimals, currency)
 	}
 	if limit, ok := amountCaps[currency]; ok {
-		over := len(whole) > 6
-		if !over {
-			var n int
-			fmt.Sscan(whole, &n)
-			over = n > limit || n == limit && strings.Trim(frac, "0") != ""
-		}
+		n, err := strconv.Atoi(whole)
+		over := err != nil || n > limit || n == limit && strings.Trim(frac, "0") != ""
 		if over {
 			return fmt.Sprintf("%q exceeds the maximum of %d %s", value, limit, currency)
 		}
@@ -185,6 +239,20 @@ func jsonRule(_, value string, _ url.Values) string {
 // checkText rejects invalid UTF-8 and control characters other than tab,
 // line feed and carriage return, which MWS cannot store faithfully.
 func checkText(op, field, value string) error {
+	ascii := true
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return &ValidationError{Operation: op, Field: field, Reason: fmt.Sprintf("contains the control character %U", rune(c))}
+		}
+	}
+	if ascii {
+		return nil
+	}
 	if !utf8.ValidString(value) {
 		return &ValidationError{Operation: op, Field: field, Reason: "is not valid UTF-8"}
 	}
@@ -196,29 +264,23 @@ func checkText(op, field, value string) error {
 	return nil
 }
 
-// checkParams applies the generic rules to every encoded parameter, in
-// sorted order so that the first problem reported is deterministic.
-func checkParams(op string, values url.Values) error {
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		for _, val := range values[k] {
-			if err := checkText(op, k, val); err != nil {
-				return err
+// checkParams applies the generic rules to every parameter, in sorted
+// order so that the first problem reported is deterministic. values holds
+// the same parameters by name, for rules that look at a sibling.
+func checkParams(op string, params []param, values url.Values) error {
+	for _, p := range params {
+		if err := checkText(op, p.key, p.value); err != nil {
+			return err
+		}
+		last := p.key[strings.LastIndexByte(p.key, '.')+1:]
+		if rule, ok := paramRules[last]; ok {
+			if reason := rule(p.key, p.value, values); reason != "" {
+				return &ValidationError{Operation: op, Field: p.key, Reason: reason}
 			}
-			last := k[strings.LastIndexByte(k, '.')+1:]
-			if rule, ok := paramRules[last]; ok {
-				if reason := rule(k, val, values); reason != "" {
-					return &ValidationError{Operation: op, Field: k, Reason: reason}
-				}
-			}
-			if limit, ok := textLimits[last]; ok && utf8.RuneCountInString(val) > limit {
-				return &ValidationError{Operation: op, Field: k,
-					Reason: fmt.Sprintf("is %d characters long, more than the maximum of %d", utf8.RuneCountInString(val), limit)}
-			}
+		}
+		if limit, ok := textLimits[last]; ok && utf8.RuneCountInString(p.value) > limit {
+			return &ValidationError{Operation: op, Field: p.key,
+				Reason: fmt.Sprintf("is %d characters long, more than the maximum of %d", utf8.RuneCountInString(p.value), limit)}
 		}
 	}
 	return nil

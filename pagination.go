@@ -1,0 +1,48 @@
+package amazonpay
+
+import (
+	"context"
+	"iter"
+)
+
+// ListOrderReferenceAll iterates over every order reference that
+// ListOrderReference finds, following NextPageToken with
+// ListOrderReferenceByNextToken page after page. It stops at the first
+// error, which it yields with a zero OrderReference, and when ctx ends.
+//
+//	for oro, err := range c.ListOrderReferenceAll(ctx, in) {
+//		if err != nil {
+//			return err
+//		}
+//		...
+//	}
+func (c *Client) ListOrderReferenceAll(ctx context.Context, in *ListOrderReferenceInput, opts ...CallOption) iter.Seq2[OrderReference, error] {
+	return func(yield func(OrderReference, error) bool) {
+		first, err := c.ListOrderReference(ctx, in, opts...)
+		if err != nil {
+			yield(OrderReference{}, err)
+			return
+		}
+		page, token := first.OrderReferences, first.NextPageToken
+		for {
+			for _, oro := range page {
+				if !yield(oro, nil) {
+					return
+				}
+			}
+			if token == "" {
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				yield(OrderReference{}, err)
+				return
+			}
+			next, err := c.ListOrderReferenceByNextToken(ctx, &ListOrderReferenceByNextTokenInput{NextPageToken: token}, opts...)
+			if err != nil {
+				yield(OrderReference{}, err)
+				return
+			}
+			page, token = next.OrderReferences, next.NextPageToken
+		}
+	}
+}
