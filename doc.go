@@ -1,0 +1,99 @@
+// Package amazonpay is a client for the Amazon Pay MWS API
+// (OffAmazonPayments, version 2013-01-01), with first-class support for
+// the PSD2 / Strong Customer Authentication (SCA) Confirmation Flow.
+//
+// # Configuration
+//
+// A Client is made once from a Config and shared; it is safe for
+// concurrent use:
+//
+//	c, err := amazonpay.NewClient(amazonpay.Config{
+//		SellerID:    "A1EXAMPLE",
+//		AccessKeyID: os.Getenv("AMAZON_PAY_ACCESS_KEY"),
+//		SecretKey:   os.Getenv("AMAZON_PAY_SECRET_KEY"),
+//		Region:      amazonpay.RegionDE,
+//		Sandbox:     true,
+//	}, amazonpay.WithAppInfo("my-shop", "1.4.2"))
+//
+// NewClient refuses a missing seller id, access key or secret key and an
+// unknown region with a *ValidationError. The secret key is never printed:
+// Config's String, GoString, Format and LogValue redact it.
+//
+// Options: WithHTTPClient (proxies, TLS, timeouts, httpmock), WithEndpoint
+// (another host, e.g. an amazonpaytest server), WithClock, WithRetryPolicy,
+// WithLogger (log/slog), WithAppInfo (User-Agent), WithMaxResponseBytes.
+// Per call: WithSellerID and WithMWSAuthToken, for solution providers.
+//
+// # Regions and sandbox
+//
+// RegionUS and RegionNA use mws.amazonservices.com; RegionUK, RegionDE and
+// RegionEU use mws-eu.amazonservices.com; RegionJP uses
+// mws.amazonservices.jp. Sandbox selects the OffAmazonPayments_Sandbox
+// section on the same host. Amounts given without a currency take
+// Config.CurrencyCode, or the region's currency (USD, GBP, EUR, JPY).
+//
+// # Operations
+//
+// Every MWS action is a method named after it, taking a context, an
+// OpInput and call options and returning an OpOutput with the typed
+// result, the RequestID and the raw XML. Amounts are decimal text in a
+// Price, never floats. Optional parameters are pointers (Bool, Int, String,
+// Ptr) so that false and 0 can be sent on purpose; nil is not sent.
+//
+// # The SCA flow for one-time purchases (EU/UK)
+//
+//  1. SetOrderAttributes (or SetOrderReferenceDetails) with the final
+//     OrderTotal.
+//  2. ConfirmOrderReference with SuccessURL and FailureURL, then let the
+//     page call confirmationFlow.success(): Amazon shows the buyer the
+//     card issuer's challenge if one is needed.
+//  3. The buyer comes back to SuccessURL or FailureURL:
+//     ParseConfirmationRedirect(r.URL.Query()) reads ErrorCode first, then
+//     AuthenticationStatus, and says what to do (RecommendedAction) and
+//     what to tell the buyer (BuyerMessage, in English, French, German,
+//     Italian or Spanish).
+//  4. On Proceed, Authorize (and Capture).
+//
+// # The SCA flow for recurring payments
+//
+//  1. SetBillingAgreementDetails with BillingAgreementType
+//     MerchantInitiatedTransaction (and a SubscriptionAmount if every
+//     charge is the same).
+//  2. ConfirmBillingAgreement with SuccessURL and FailureURL.
+//  3. ParseConfirmationRedirect on the return; on Proceed,
+//     ValidateBillingAgreement, then AuthorizeOnBillingAgreement for each
+//     charge.
+//
+// # Errors
+//
+// Input is checked before any network I/O: bad input is a
+// *ValidationError naming the MWS parameter (required fields, id shapes,
+// decimal amounts and their caps, supported currencies, https return URLs,
+// documented length limits, enum values, invalid UTF-8 and control
+// characters). An ErrorResponse from Amazon is an *APIError with
+// StatusCode, Type, Code, Message and RequestID; its Code is an ErrorCode,
+// and errors.Is(err, amazonpay.ErrorRequestThrottled) works. A reply that
+// is not a well-formed MWS document (an HTML 502 page, a truncated body)
+// is an *UnexpectedResponseError with the status and a snippet; no reply
+// at all is a *RequestError wrapping the cause. A non-2xx reply is never a
+// success.
+//
+// # Retries and throttling
+//
+// Retrying is on by default (DefaultRetryPolicy): after a 500 or 503
+// (InternalServerError, ServiceUnavailable, RequestThrottled), a 502 or
+// 504 gateway page, or a failed connection, the call waits 1 s, 4 s, 10 s
+// with jitter (the wait ends at once when the context is done) and tries
+// again, signing each attempt afresh with a new Timestamp. This is safe:
+// the calls that move money carry the caller's reference id, and MWS
+// answers a repeated reference id with the original result rather than
+// charging twice. See RetryPolicy.
+//
+// # Testing
+//
+// The package amazonpaytest is an offline Amazon Pay sandbox, shaped like
+// net/http/httptest, that verifies signatures and runs the state machines,
+// the Confirmation Flow and the sandbox simulations. For unit tests of
+// single calls, inject a mocked transport with WithHTTPClient, e.g.
+// httpmock.ActivateNonDefault(hc).
+package amazonpay
