@@ -231,11 +231,18 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 }
 
 // defaultHTTPClient is the client used without WithHTTPClient: never
-// http.DefaultClient, and with timeouts so no call hangs forever.
+// http.DefaultClient, with timeouts so no call hangs forever, and without
+// following redirects: MWS does not redirect, and following one would turn
+// the signed POST into a GET elsewhere. A 3xx is reported as an
+// *UnexpectedResponseError.
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = 30 * time.Second
-	return &http.Client{Transport: t, Timeout: 60 * time.Second}
+	return &http.Client{
+		Transport:     t,
+		Timeout:       60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 func userAgent(app, ver string) string {

@@ -105,6 +105,24 @@ func TestLiveEndpoint(t *testing.T) {
 	assert.NotZero(t, c.hc.Timeout)
 }
 
+// The default client does not follow a redirect: the signed POST is not
+// sent elsewhere as a GET, and the 3xx is an error, not a success.
+func TestDefaultClientDoesNotFollowRedirects(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	}))
+	defer srv.Close()
+	c, err := NewClient(testConfig(), WithEndpoint(srv.URL), WithRetryPolicy(RetryPolicy{}))
+	require.NoError(t, err)
+	_, err = c.ConfirmOrderReference(context.Background(), confirmInput())
+	var ue *UnexpectedResponseError
+	require.True(t, errors.As(err, &ue), "%v", err)
+	assert.Equal(t, http.StatusFound, ue.StatusCode)
+	assert.Equal(t, int32(1), hits.Load())
+}
+
 func TestSecretNeverPrinted(t *testing.T) {
 	cfg := testConfig()
 	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
@@ -115,6 +133,7 @@ func TestSecretNeverPrinted(t *testing.T) {
 	assert.Contains(t, fmt.Sprintf("%+v", cfg), "SecretKey:REDACTED")
 	assert.Contains(t, fmt.Sprintf("%#v", cfg), "amazonpay.Config{")
 	assert.NotContains(t, fmt.Sprintf("%+v", struct{ C Config }{cfg}), "test-secret-key", "nested")
+	assert.NotContains(t, fmt.Sprintf("%+v", &cfg), "test-secret-key", "pointer")
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("cfg", "config", cfg)
 	assert.NotContains(t, buf.String(), "test-secret-key")
