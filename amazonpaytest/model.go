@@ -1,0 +1,425 @@
+package amazonpaytest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/amazonpay-go/amazonpay"
+)
+
+// The states of the five kinds of objects (spec §3).
+const (
+	stDraft     = "Draft"
+	stOpen      = "Open"
+	stSuspended = "Suspended"
+	stCanceled  = "Canceled"
+	stClosed    = "Closed"
+	stPending   = "Pending"
+	stDeclined  = "Declined"
+	stCompleted = "Completed"
+)
+
+// Reason codes the sandbox sets.
+const (
+	rcStale                      = "Stale"
+	rcSellerCanceled             = "SellerCanceled"
+	rcInvalidPaymentMethod       = "InvalidPaymentMethod"
+	rcPaymentAuthorizationNeeded = "PaymentAuthorizationRequired"
+	rcExpired                    = "Expired"
+	rcMaxAmountCharged           = "MaxAmountCharged"
+	rcMaxAuthorizationsCaptured  = "MaxAuthorizationsCaptured"
+	rcMaxAuthorizationsProcessed = "MaxAuthorizationsProcessed"
+	rcSellerClosed               = "SellerClosed"
+	rcAmazonClosed               = "AmazonClosed"
+	rcAmazonRejected             = "AmazonRejected"
+	rcProcessingFailure          = "ProcessingFailure"
+	rcTransactionTimedOut        = "TransactionTimedOut"
+	rcExpiredUnused              = "ExpiredUnused"
+	rcMaxCapturesProcessed       = "MaxCapturesProcessed"
+	rcOrderReferenceCanceled     = "OrderReferenceCanceled"
+	rcMaxAmountRefunded          = "MaxAmountRefunded"
+	rcMaxRefundsProcessed        = "MaxRefundsProcessed"
+)
+
+const (
+	draftLifetime       = 3 * time.Hour
+	orderRefLifetime    = 180 * 24 * time.Hour
+	maxCapturedAuths    = 10
+	maxRefundsOfCapture = 10
+	defaultBALimit      = 500 * 100
+)
+
+// status is the state of an object and why.
+type status struct {
+	State   string
+	Reason  string
+	Desc    string
+	Updated time.Time
+}
+
+func (h *Handler) setStatus(s *status, state, reason, desc string) {
+	*s = status{State: state, Reason: reason, Desc: desc, Updated: h.now}
+}
+
+// authn is where an object stands in the Confirmation Flow.
+type authn int
+
+const (
+	authnNone      authn = iota // no flow started since the last confirmation
+	authnPending                // confirmed with a SuccessUrl, buyer not back yet
+	authnPassed                 // AuthenticationStatus=Success
+	authnFailed                 // AuthenticationStatus=Failure
+	authnAbandoned              // AuthenticationStatus=Abandoned
+)
+
+// confirmation is what the last Confirm call asked for.
+type confirmation struct {
+	successURL, failureURL string
+	amount                 *money
+	expectImmediate        bool
+	at                     time.Time
+	gen                    int // counts confirmations, to void stale timers
+}
+
+// buyerSide is what the buyer chose in the widgets, shared by order
+// references and billing agreements.
+type buyerSide struct {
+	buyer        amazonpay.Buyer
+	address      *amazonpay.Address
+	digital      bool
+	isSeller     bool
+	method       PaymentMethod
+	language     string
+	simNotAllow  bool   // SandboxSimulation Constraint PaymentMethodNotAllowed
+	simAuthn     string // SandboxSimulation PaymentAuthenticationStatus State
+	confirm      *confirmation
+	authn        authn
+	confirmCount int
+}
+
+type orderRef struct {
+	buyerSide
+	id         string
+	created    time.Time
+	status     status
+	total      *money
+	sellerNote string
+	platformID string
+	soa        sellerOrderAttrs
+	rpa        bool
+	psp        *pspAttrs
+	auths      []*authorization
+	parent     *parentRef
+	viaBA      *billingAgreement // set for the child of AuthorizeOnBillingAgreement
+	captured   int64             // captured amount, all captures that are not declined
+	capAuths   int               // authorizations with a capture
+	suffixes   map[string]bool
+}
+
+type sellerOrderAttrs struct {
+	SellerOrderID, StoreName, CustomInformation, SupplementaryData string
+	Categories                                                     []string
+}
+
+type pspAttrs struct{ ID, OrderID string }
+
+type parentRef struct{ id, typ string }
+
+type authorization struct {
+	id, refID   string
+	oro         *orderRef
+	note, soft  string
+	amount      money
+	captured    int64
+	captures    []*capture
+	created     time.Time
+	expires     time.Time
+	status      status
+	captureNow  bool
+	softDecline *bool
+}
+
+type capture struct {
+	id, refID  string
+	auth       *authorization
+	note, soft string
+	amount     money
+	refunded   int64 // completed refunds
+	refunds    []*refund
+	created    time.Time
+	status     status
+}
+
+type refund struct {
+	id, refID  string
+	capture    *capture
+	note, soft string
+	amount     money
+	created    time.Time
+	status     status
+}
+
+type billingAgreement struct {
+	buyerSide
+	id           string
+	created      time.Time
+	status       status
+	consent      bool
+	sellerNote   string
+	platformID   string
+	sba          sellerBAAttrs
+	baType       string
+	subscription *money
+	currency     string
+	spent        map[string]int64 // by period (month) key
+	children     []*orderRef
+}
+
+type sellerBAAttrs struct{ SellerBillingAgreementID, StoreName, CustomInformation string }
+
+// refKind is the namespace of a merchant reference id.
+type refKind string
+
+const (
+	refAuthorization refKind = "AuthorizationReferenceId"
+	refCapture       refKind = "CaptureReferenceId"
+	refRefund        refKind = "RefundReferenceId"
+)
+
+type refKey struct {
+	kind refKind
+	id   string
+}
+
+// refRecord remembers the request that first used a reference id.
+type refRecord struct {
+	action, target, params, objectID string
+}
+
+// idDigit is the two-digit marketplace part of ids (spec §8.1).
+func (h *Handler) idDigits() string {
+	switch h.cfg.region {
+	case amazonpay.RegionUS, amazonpay.RegionNA:
+		return "01"
+	case amazonpay.RegionJP:
+		return "03"
+	}
+	return "02"
+}
+
+func (h *Handler) newID(letter string) string {
+	for {
+		id := fmt.Sprintf("%s%s-%07d-%07d", letter, h.idDigits(), h.rng.IntN(1e7), h.rng.IntN(1e7))
+		if _, dup := h.oros[id]; dup {
+			continue
+		}
+		if _, dup := h.bas[id]; dup {
+			continue
+		}
+		return id
+	}
+}
+
+func (h *Handler) newOrderRefID() string {
+	if h.cfg.live {
+		return h.newID("P")
+	}
+	return h.newID("S")
+}
+
+func (h *Handler) newBillingAgreementID() string {
+	if h.cfg.live {
+		return h.newID("B")
+	}
+	return h.newID("C")
+}
+
+// newSuffix returns a fresh 6-digit suffix for an authorization, capture or
+// refund id of o (spec §8.1: <OROid>-A123456).
+func (h *Handler) newSuffix(o *orderRef, letter string) string {
+	for {
+		s := fmt.Sprintf("%06d", h.rng.IntN(1e6))
+		if !o.suffixes[letter+s] {
+			o.suffixes[letter+s] = true
+			return s
+		}
+	}
+}
+
+func (h *Handler) language() string {
+	switch h.cfg.region {
+	case amazonpay.RegionUK, amazonpay.RegionEU:
+		return "en-GB"
+	case amazonpay.RegionUS, amazonpay.RegionNA:
+		return "en-US"
+	case amazonpay.RegionJP:
+		return "ja-JP"
+	}
+	return "de-DE"
+}
+
+func (h *Handler) newOrderRef(b buyerSide) *orderRef {
+	if b.language == "" {
+		b.language = h.language()
+	}
+	o := &orderRef{buyerSide: b, id: h.newOrderRefID(), created: h.now, suffixes: map[string]bool{}}
+	h.setStatus(&o.status, stDraft, "", "")
+	h.oros[o.id] = o
+	h.order = append(h.order, o.id)
+	h.schedule(o.created.Add(draftLifetime), func() {
+		if o.status.State == stDraft {
+			h.setStatus(&o.status, stCanceled, rcStale, "The order reference was not confirmed within three hours.")
+		}
+	})
+	h.schedule(o.created.Add(orderRefLifetime), func() {
+		if o.status.State == stOpen || o.status.State == stSuspended {
+			h.setStatus(&o.status, stClosed, rcExpired, "The order reference expired after 180 days.")
+		}
+	})
+	return o
+}
+
+func (h *Handler) newBillingAgreement(b buyerSide, consent bool) *billingAgreement {
+	if b.language == "" {
+		b.language = h.language()
+	}
+	ba := &billingAgreement{buyerSide: b, id: h.newBillingAgreementID(), created: h.now, consent: consent,
+		currency: h.cfg.region.DefaultCurrency(), spent: map[string]int64{}}
+	h.setStatus(&ba.status, stDraft, "", "")
+	h.bas[ba.id] = ba
+	h.order = append(h.order, ba.id)
+	h.schedule(ba.created.Add(draftLifetime), func() {
+		if ba.status.State == stDraft {
+			h.setStatus(&ba.status, stCanceled, rcStale, "The billing agreement was not confirmed within three hours.")
+		}
+	})
+	return ba
+}
+
+// constraint descriptions, as Amazon words them.
+var constraintText = map[string]string{
+	"AmountNotSet":            "The seller has not set the amount for the Order Reference.",
+	"BuyerConsentNotSet":      "The buyer has not given consent for this billing agreement.",
+	"BuyerEqualsSeller":       "The buyer is the seller. A seller cannot buy from its own store.",
+	"PaymentMethodNotAllowed": "The payment method selected by the buyer is not allowed for this transaction.",
+	"PaymentPlanNotSet":       "The buyer has not been able to select a Payment method for the given Order Reference.",
+	"ShippingAddressNotSet":   "The buyer has not been able to select the Shipping address from the Address Book widget.",
+}
+
+// buyerConstraints are the constraints the buyer's choices raise.
+func (b *buyerSide) buyerConstraints() []string {
+	var out []string
+	if b.isSeller {
+		out = append(out, "BuyerEqualsSeller")
+	}
+	if b.method == "" {
+		out = append(out, "PaymentPlanNotSet")
+	} else if b.method.notAllowed() || b.simNotAllow {
+		out = append(out, "PaymentMethodNotAllowed")
+	}
+	if b.address == nil && !b.digital {
+		out = append(out, "ShippingAddressNotSet")
+	}
+	return out
+}
+
+// constraints of an order reference (spec §4.1); none once it is Canceled
+// or Closed.
+func (o *orderRef) constraints() []string {
+	if o.status.State == stCanceled || o.status.State == stClosed {
+		return nil
+	}
+	var out []string
+	if o.total == nil {
+		out = append(out, "AmountNotSet")
+	}
+	return append(out, o.buyerConstraints()...)
+}
+
+// constraints of a billing agreement (spec §4.2).
+func (ba *billingAgreement) constraints() []string {
+	if ba.status.State == stCanceled || ba.status.State == stClosed {
+		return nil
+	}
+	var out []string
+	if !ba.consent {
+		out = append(out, "BuyerConsentNotSet")
+	}
+	return append(out, ba.buyerConstraints()...)
+}
+
+// needsAuthentication reports whether the buyer must pass the Confirmation
+// Flow before a charge: a challenge raised by the payment method (EU/UK
+// only), or a PaymentAuthenticationStatus simulation string.
+func (h *Handler) needsAuthentication(b *buyerSide) bool {
+	if b.simAuthn != "" {
+		return true
+	}
+	return h.cfg.region.SCARequired() && b.method.challenge() != challengeNone
+}
+
+// flowOutcome is the AuthenticationStatus the buyer will come back with.
+func (h *Handler) flowOutcome(b *buyerSide) string {
+	if b.simAuthn != "" {
+		return b.simAuthn
+	}
+	if h.cfg.region.SCARequired() {
+		switch b.method.challenge() {
+		case challengeFail:
+			return "Failure"
+		case challengeAbandon:
+			return "Abandoned"
+		}
+	}
+	return "Success"
+}
+
+func joinConstraints(ids []string) string {
+	return strings.Join(ids, " and ")
+}
+
+// periodKey and periodBounds: billing agreement limits run per calendar
+// month (UTC) of the sandbox clock.
+func periodBounds(now time.Time) (start, end time.Time) {
+	start = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return start, start.AddDate(0, 1, 0)
+}
+
+func periodKey(now time.Time) string { return now.UTC().Format("2006-01") }
+
+func (ba *billingAgreement) remaining(now time.Time) int64 {
+	return defaultBALimit - ba.spent[periodKey(now)]
+}
+
+// closeOrderRef closes o unless it already is Closed or Canceled.
+func (h *Handler) closeOrderRef(o *orderRef, reason, desc string) {
+	if o.status.State == stClosed || o.status.State == stCanceled {
+		return
+	}
+	h.setStatus(&o.status, stClosed, reason, desc)
+}
+
+// suspend moves an Open order reference or billing agreement to Suspended.
+func (h *Handler) suspend(s *status, reason string) {
+	if s.State == stOpen {
+		h.setStatus(s, stSuspended, reason, "")
+	}
+}
+
+// object looks up any object by id for the inspection API.
+func (h *Handler) kindOf(id string) Kind {
+	switch {
+	case h.oros[id] != nil:
+		return KindOrderReference
+	case h.auths[id] != nil:
+		return KindAuthorization
+	case h.caps[id] != nil:
+		return KindCapture
+	case h.refunds[id] != nil:
+		return KindRefund
+	case h.bas[id] != nil:
+		return KindBillingAgreement
+	}
+	return ""
+}

@@ -1,0 +1,414 @@
+package amazonpaytest
+
+import "time"
+
+// Authorizations, captures and refunds (spec §1.9 #7-13, §3.2-3.4, §8.2, §8.4).
+
+// reuse implements reference-id idempotency (spec §8.2): it returns the id
+// of the object an earlier call with the same reference id made, "" if the
+// reference id is new, and fails if the reference id was used for another
+// kind of request or target (DuplicateReferenceId) or with other parameters
+// (DuplicateRequest).
+func (c *call) reuse(kind refKind, ref, target string) string {
+	rec := c.h.refs[refKey{kind, ref}]
+	if rec == nil {
+		return ""
+	}
+	if rec.action != c.action || rec.target != target {
+		fail(400, "DuplicateReferenceId", "The %s %s has already been used in another request.", kind, ref)
+	}
+	if rec.params != canonical(c.p) {
+		fail(400, "DuplicateRequest", "A request with the %s %s and different parameters has already been processed.", kind, ref)
+	}
+	return rec.objectID
+}
+
+func (c *call) remember(kind refKind, ref, target, objectID string) {
+	c.h.refs[refKey{kind, ref}] = &refRecord{action: c.action, target: target, params: canonical(c.p), objectID: objectID}
+}
+
+func (c *call) authorization(name string) *authorization {
+	id := c.need(name, 64)
+	a := c.h.auths[id]
+	if a == nil {
+		fail(404, "InvalidTransactionId", "The AmazonAuthorizationId %s is invalid.", id)
+	}
+	return a
+}
+
+func (c *call) capture(name string) *capture {
+	id := c.need(name, 64)
+	cp := c.h.caps[id]
+	if cp == nil {
+		fail(404, "InvalidTransactionId", "The AmazonCaptureId %s is invalid.", id)
+	}
+	return cp
+}
+
+// authRequest is what Authorize and AuthorizeOnBillingAgreement share.
+type authRequest struct {
+	ref        string
+	amount     money
+	note, soft string
+	async      bool
+	captureNow bool
+	sim        *simulation
+}
+
+func (c *call) authRequest() authRequest {
+	r := authRequest{
+		ref:        c.refID("AuthorizationReferenceId"),
+		amount:     *c.price("AuthorizationAmount", true),
+		note:       c.text("SellerAuthorizationNote", 255),
+		soft:       c.text("SoftDescriptor", 16),
+		captureNow: c.flag("CaptureNow", false),
+	}
+	// TransactionTimeout 0 is synchronous; MWS's default is 1440 minutes.
+	r.async = c.number("TransactionTimeout", 1440, 0, 1440) > 0
+	r.sim = c.simulation(simAuthNote, r.note)
+	return r
+}
+
+func opAuthorize(c *call) *xResult {
+	h := c.h
+	o := c.orderRef("AmazonOrderReferenceId")
+	r := c.authRequest()
+	if id := c.reuse(refAuthorization, r.ref, o.id); id != "" {
+		return &xResult{AuthorizationDetails: h.xAuthorization(h.auths[id])}
+	}
+	if o.status.State != stOpen || o.total == nil {
+		invalidORStatus(o)
+	}
+	if r.amount.currency != o.total.currency {
+		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the OrderReference.", r.amount.currency, o.total.currency)
+	}
+	var used int64
+	for _, a := range o.auths {
+		switch a.status.State {
+		case stPending, stOpen:
+			used += a.amount.units
+		case stClosed:
+			used += a.captured
+		}
+	}
+	if limit := o.total.units + overCharge(o.total.units, o.total.currency); used+r.amount.units > limit {
+		fail(400, "TransactionAmountExceeded", "Authorizing %s would exceed the OrderReference total plus the allowed excess (%s).",
+			r.amount, formatUnits(limit, o.total.currency))
+	}
+	a := h.createAuthorization(o, r, h.planAuthorization(&o.buyerSide, r.sim))
+	c.remember(refAuthorization, r.ref, o.id, a.id)
+	return &xResult{AuthorizationDetails: h.xAuthorization(a)}
+}
+
+// authPlan is the outcome an authorization will have.
+type authPlan struct {
+	state, reason string
+	softDecline   *bool
+	suspendReason string // for InvalidPaymentMethod declines
+	updateMins    int
+	expireMins    int
+}
+
+// planAuthorization decides the outcome: a simulation string first, then a
+// missing Strong Customer Authentication, then the payment method.
+func (h *Handler) planAuthorization(b *buyerSide, sim *simulation) authPlan {
+	soft := func(v bool) *bool { return &v }
+	if sim != nil {
+		p := authPlan{state: sim.State, reason: sim.ReasonCode, softDecline: sim.SoftDecline,
+			updateMins: sim.UpdateMins, expireMins: sim.ExpirationMins}
+		if p.reason == rcInvalidPaymentMethod {
+			p.suspendReason = rcInvalidPaymentMethod
+			if p.softDecline == nil {
+				p.softDecline = soft(true)
+			}
+		}
+		return p
+	}
+	if h.needsAuthentication(b) && b.authn != authnPassed {
+		if b.authn == authnFailed {
+			return authPlan{state: stDeclined, reason: rcInvalidPaymentMethod, softDecline: soft(false), suspendReason: rcInvalidPaymentMethod}
+		}
+		return authPlan{state: stDeclined, reason: rcInvalidPaymentMethod, softDecline: soft(true), suspendReason: rcPaymentAuthorizationNeeded}
+	}
+	switch reason := string(b.method.decline()); reason {
+	case rcInvalidPaymentMethod:
+		return authPlan{state: stDeclined, reason: reason, softDecline: soft(true), suspendReason: rcInvalidPaymentMethod}
+	case rcAmazonRejected, rcTransactionTimedOut, rcProcessingFailure:
+		return authPlan{state: stDeclined, reason: reason}
+	}
+	return authPlan{state: stOpen}
+}
+
+// createAuthorization makes an authorization of o. Asynchronous ones (and
+// the Pending simulation) are Pending until the processing delay passes.
+func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan) *authorization {
+	a := &authorization{
+		id: o.id + "-A" + h.newSuffix(o, "A"), refID: r.ref, oro: o, note: r.note, soft: r.soft,
+		amount: r.amount, created: h.now, expires: h.now.Add(h.cfg.authLifetime), captureNow: r.captureNow,
+	}
+	h.auths[a.id] = a
+	o.auths = append(o.auths, a)
+	h.order = append(h.order, a.id)
+	if !r.async && plan.state != stPending {
+		h.settleAuthorization(a, plan)
+		return a
+	}
+	h.setStatus(&a.status, stPending, "", "")
+	if plan.state == stPending {
+		plan = authPlan{state: stOpen}
+	}
+	h.schedule(h.now.Add(h.cfg.processingDelay), func() {
+		if a.status.State == stPending {
+			h.settleAuthorization(a, plan)
+		}
+	})
+	return a
+}
+
+// settleAuthorization gives a its outcome and applies the side effects on
+// its order reference (or billing agreement).
+func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
+	o := a.oro
+	if plan.state == stDeclined {
+		h.setStatus(&a.status, stDeclined, plan.reason, "")
+		if ba := o.viaBA; ba != nil {
+			ba.spent[periodKey(a.created)] -= a.amount.units
+		}
+		switch plan.reason {
+		case rcInvalidPaymentMethod:
+			a.softDecline = plan.softDecline
+			st := &o.status
+			if o.viaBA != nil {
+				st = &o.viaBA.status
+			}
+			h.suspend(st, plan.suspendReason)
+			if plan.updateMins > 0 {
+				// The sandbox pretends the buyer picked another method.
+				h.schedule(h.now.Add(time.Duration(plan.updateMins)*time.Minute), func() {
+					if st.State == stSuspended {
+						h.setStatus(st, stOpen, "", "")
+					}
+				})
+			}
+		case rcAmazonRejected:
+			h.closeOrderRef(o, rcAmazonClosed, "")
+		}
+		return
+	}
+	h.setStatus(&a.status, stOpen, "", "")
+	expireAt := a.expires
+	if plan.state == stClosed && plan.reason == rcExpiredUnused {
+		expireAt = h.now.Add(h.cfg.processingDelay)
+		if plan.expireMins > 0 {
+			expireAt = h.now.Add(time.Duration(plan.expireMins) * time.Minute)
+		}
+	}
+	h.schedule(expireAt, func() {
+		if a.status.State == stOpen {
+			h.setStatus(&a.status, stClosed, rcExpiredUnused, "")
+		}
+	})
+	if plan.state == stClosed && plan.reason == rcAmazonClosed {
+		h.schedule(h.now.Add(h.cfg.processingDelay), func() {
+			if a.status.State == stOpen {
+				h.setStatus(&a.status, stClosed, rcAmazonClosed, "")
+			}
+		})
+	}
+	if a.captureNow {
+		suffix := a.id[len(a.id)-6:]
+		id := o.id + "-C" + suffix
+		if o.suffixes["C"+suffix] {
+			id = o.id + "-C" + h.newSuffix(o, "C")
+		}
+		o.suffixes["C"+suffix] = true
+		h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
+	}
+}
+
+func opGetAuthorizationDetails(c *call) *xResult {
+	return &xResult{AuthorizationDetails: c.h.xAuthorization(c.authorization("AmazonAuthorizationId"))}
+}
+
+func opCloseAuthorization(c *call) *xResult {
+	a := c.authorization("AmazonAuthorizationId")
+	reason := c.text("ClosureReason", 1024)
+	switch a.status.State {
+	case stClosed:
+		return &xResult{} // already done: a retried close succeeds
+	case stOpen:
+		c.h.setStatus(&a.status, stClosed, rcSellerClosed, reason)
+		return &xResult{}
+	}
+	fail(405, "InvalidAuthorizationStatus", "Authorization %s is in the %s state and cannot be closed.", a.id, a.status.State)
+	return nil
+}
+
+// capPlan is the outcome a capture will have.
+type capPlan struct{ state, reason string }
+
+func opCapture(c *call) *xResult {
+	h := c.h
+	a := c.authorization("AmazonAuthorizationId")
+	ref := c.refID("CaptureReferenceId")
+	amount := *c.price("CaptureAmount", true)
+	note, soft := c.text("SellerCaptureNote", 255), c.text("SoftDescriptor", 16)
+	sim := c.simulation(simCaptureNote, note)
+	if id := c.reuse(refCapture, ref, a.id); id != "" {
+		return &xResult{CaptureDetails: h.xCapture(h.caps[id])}
+	}
+	if a.status.State != stOpen {
+		fail(405, "InvalidAuthorizationStatus", "Authorization %s is in the %s state and cannot be captured.", a.id, a.status.State)
+	}
+	if amount.currency != a.amount.currency {
+		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the Authorization.", amount.currency, a.amount.currency)
+	}
+	if amount.units > a.amount.units {
+		fail(400, "TransactionAmountExceeded", "The capture amount %s exceeds the authorized amount %s.", amount, a.amount)
+	}
+	if amount.units == 0 {
+		panic(invalidErr("CaptureAmount.Amount", "must be more than zero"))
+	}
+	o := a.oro
+	if o.total != nil && o.total.currency == amount.currency {
+		if limit := o.total.units + overCharge(o.total.units, o.total.currency); o.captured+amount.units > limit {
+			fail(400, "TransactionAmountExceeded", "Capturing %s would exceed the OrderReference total plus the allowed excess (%s).",
+				amount, formatUnits(limit, amount.currency))
+		}
+	}
+	plan := capPlan{state: stCompleted}
+	if sim != nil {
+		plan = capPlan{state: sim.State, reason: sim.ReasonCode}
+	}
+	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
+	c.remember(refCapture, ref, a.id, cp.id)
+	return &xResult{CaptureDetails: h.xCapture(cp)}
+}
+
+// addCapture records a capture of a. A capture that is not declined
+// closes a (one capture per authorization) and counts against the order
+// reference's total.
+func (h *Handler) addCapture(a *authorization, id, ref string, amount money, note, soft string, plan capPlan) *capture {
+	cp := &capture{id: id, refID: ref, auth: a, note: note, soft: soft, amount: amount, created: h.now}
+	h.caps[id] = cp
+	a.captures = append(a.captures, cp)
+	h.order = append(h.order, id)
+	switch plan.state {
+	case stDeclined:
+		h.setStatus(&cp.status, stDeclined, plan.reason, "")
+		return cp // the authorization stays Open for another try
+	case stPending:
+		h.setStatus(&cp.status, stPending, "", "")
+		h.schedule(h.now.Add(h.cfg.processingDelay), func() {
+			if cp.status.State == stPending {
+				h.setStatus(&cp.status, stCompleted, "", "")
+			}
+		})
+	default:
+		h.setStatus(&cp.status, stCompleted, "", "")
+		if plan.state == stClosed {
+			h.schedule(h.now.Add(h.cfg.processingDelay), func() {
+				if cp.status.State == stCompleted {
+					h.setStatus(&cp.status, stClosed, plan.reason, "")
+				}
+			})
+		}
+	}
+	a.captured = amount.units
+	h.setStatus(&a.status, stClosed, rcMaxCapturesProcessed, "")
+	o := a.oro
+	o.captured += amount.units
+	o.capAuths++
+	switch {
+	case o.total != nil && o.captured >= o.total.units+overCharge(o.total.units, o.total.currency):
+		h.closeOrderRef(o, rcMaxAmountCharged, "")
+	case o.capAuths >= maxCapturedAuths:
+		h.closeOrderRef(o, rcMaxAuthorizationsCaptured, "")
+	}
+	return cp
+}
+
+func opGetCaptureDetails(c *call) *xResult {
+	return &xResult{CaptureDetails: c.h.xCapture(c.capture("AmazonCaptureId"))}
+}
+
+func opRefund(c *call) *xResult {
+	h := c.h
+	cp := c.capture("AmazonCaptureId")
+	ref := c.refID("RefundReferenceId")
+	amount := *c.price("RefundAmount", true)
+	note, soft := c.text("SellerRefundNote", 255), c.text("SoftDescriptor", 16)
+	sim := c.simulation(simRefundNote, note)
+	if id := c.reuse(refRefund, ref, cp.id); id != "" {
+		return &xResult{RefundDetails: h.xRefund(h.refunds[id])}
+	}
+	if len(cp.refunds) >= maxRefundsOfCapture {
+		fail(400, "TransactionCountExceeded", "Capture %s already has the maximum of %d refunds.", cp.id, maxRefundsOfCapture)
+	}
+	if cp.status.State != stCompleted {
+		fail(405, "CaptureNotRefundable", "Capture %s is in the %s state and cannot be refunded.", cp.id, cp.status.State)
+	}
+	if amount.currency != cp.amount.currency {
+		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the Capture.", amount.currency, cp.amount.currency)
+	}
+	if amount.units == 0 {
+		panic(invalidErr("RefundAmount.Amount", "must be more than zero"))
+	}
+	var asked int64
+	for _, r := range cp.refunds {
+		if r.status.State != stDeclined {
+			asked += r.amount.units
+		}
+	}
+	if limit := cp.amount.units + overCharge(cp.amount.units, cp.amount.currency); asked+amount.units > limit {
+		fail(400, "TransactionAmountExceeded", "Refunding %s would exceed the captured amount plus the allowed excess (%s).",
+			amount, formatUnits(limit, amount.currency))
+	}
+	o := cp.auth.oro
+	r := &refund{id: o.id + "-R" + h.newSuffix(o, "R"), refID: ref, capture: cp, note: note, soft: soft, amount: amount, created: h.now}
+	h.refunds[r.id] = r
+	cp.refunds = append(cp.refunds, r)
+	h.order = append(h.order, r.id)
+	// Refunds are always Pending first; the outcome comes later.
+	h.setStatus(&r.status, stPending, "", "")
+	h.schedule(h.now.Add(h.cfg.processingDelay), func() { h.settleRefund(r, sim) })
+	c.remember(refRefund, ref, cp.id, r.id)
+	return &xResult{RefundDetails: h.xRefund(r)}
+}
+
+func (h *Handler) settleRefund(r *refund, sim *simulation) {
+	if r.status.State != stPending {
+		return
+	}
+	if sim != nil {
+		h.setStatus(&r.status, stDeclined, sim.ReasonCode, "")
+		return
+	}
+	h.setStatus(&r.status, stCompleted, "", "")
+	cp := r.capture
+	cp.refunded += r.amount.units
+	completed := 0
+	for _, x := range cp.refunds {
+		if x.status.State == stCompleted {
+			completed++
+		}
+	}
+	if cp.status.State != stCompleted {
+		return
+	}
+	switch {
+	case cp.refunded >= cp.amount.units+overCharge(cp.amount.units, cp.amount.currency):
+		h.setStatus(&cp.status, stClosed, rcMaxAmountRefunded, "")
+	case completed >= maxRefundsOfCapture:
+		h.setStatus(&cp.status, stClosed, rcMaxRefundsProcessed, "")
+	}
+}
+
+func opGetRefundDetails(c *call) *xResult {
+	id := c.need("AmazonRefundId", 64)
+	r := c.h.refunds[id]
+	if r == nil {
+		fail(404, "InvalidTransactionId", "The AmazonRefundId %s is invalid.", id)
+	}
+	return &xResult{RefundDetails: c.h.xRefund(r)}
+}

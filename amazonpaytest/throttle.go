@@ -1,0 +1,102 @@
+package amazonpaytest
+
+import (
+	"time"
+)
+
+// ThrottleMode selects the request quotas the sandbox enforces.
+type ThrottleMode int
+
+// Throttle modes.
+const (
+	// ThrottleOff enforces no quotas (the default).
+	ThrottleOff ThrottleMode = iota
+	// ThrottleSandbox enforces the quotas of the MWS sandbox (spec §8.6).
+	ThrottleSandbox
+	// ThrottleLive enforces the quotas of MWS production (spec §8.6).
+	ThrottleLive
+)
+
+// Quota is a token bucket: Max requests at once, one more every Restore.
+type Quota struct {
+	Max     int
+	Restore time.Duration
+}
+
+// WithThrottling makes the sandbox answer 503 RequestThrottled when an
+// operation's quota is used up. Buckets refill on the sandbox clock, so a
+// test moves on with Advance.
+func WithThrottling(mode ThrottleMode) Option { return func(c *config) { c.throttle = mode } }
+
+// WithQuota overrides the quota of one operation, and turns throttling on
+// for it even under ThrottleOff.
+func WithQuota(action string, q Quota) Option {
+	return func(c *config) {
+		if c.quotas == nil {
+			c.quotas = map[string]Quota{}
+		}
+		c.quotas[action] = q
+	}
+}
+
+// QuotaOf returns the documented quota of action under mode (spec §8.6),
+// and false for ThrottleOff or an unknown action.
+func QuotaOf(mode ThrottleMode, action string) (Quota, bool) {
+	if mode == ThrottleOff {
+		return Quota{}, false
+	}
+	live := mode == ThrottleLive
+	switch action {
+	case "GetServiceStatus":
+		return Quota{2, 5 * time.Minute}, true
+	case "GetAuthorizationDetails", "GetCaptureDetails", "GetOrderReferenceDetails",
+		"GetRefundDetails", "GetBillingAgreementDetails", "GetMerchantAccountStatus":
+		if live {
+			return Quota{20, 500 * time.Millisecond}, true
+		}
+		return Quota{5, time.Second}, true
+	}
+	if _, ok := ops[action]; !ok {
+		return Quota{}, false
+	}
+	if live {
+		return Quota{10, time.Second}, true
+	}
+	return Quota{2, 2 * time.Second}, true
+}
+
+type bucket struct {
+	q      Quota
+	tokens float64
+	at     time.Time
+}
+
+// throttle takes a token for action, or returns RequestThrottled. The
+// caller holds h.mu.
+func (h *Handler) throttle(action string) *apiError {
+	q, ok := h.cfg.quotas[action]
+	if !ok {
+		q, ok = QuotaOf(h.cfg.throttle, action)
+	}
+	if !ok || q.Max <= 0 {
+		return nil
+	}
+	b := h.buckets[action]
+	if b == nil {
+		b = &bucket{q: q, tokens: float64(q.Max), at: h.now}
+		h.buckets[action] = b
+	}
+	if q.Restore > 0 {
+		b.tokens += float64(h.now.Sub(b.at)) / float64(q.Restore)
+	}
+	b.at = h.now
+	if b.tokens > float64(q.Max) {
+		b.tokens = float64(q.Max)
+	}
+	if b.tokens < 1 {
+		// MWS leaves Type empty on throttled calls.
+		return &apiError{503, "", "RequestThrottled", "Request is throttled"}
+	}
+	b.tokens--
+	return nil
+}
