@@ -175,3 +175,46 @@ func BenchmarkConfirmOrderReferenceHandWritten(b *testing.B) {
 		}
 	}
 }
+
+// TestAllocationBudgets guards the allocation targets of BENCHMARKS.md
+// (counts are exact, unlike times, so they can be tested).
+func TestAllocationBudgets(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	c, err := NewClient(testConfig(), WithClock(func() time.Time { return testNow }),
+		WithHTTPClient(&http.Client{Transport: stubTransport{mustFixture(t, "ConfirmOrderReferenceResponse.xml")}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := c.buildParams("ConfirmOrderReference", scaConfirmInput(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range params {
+		if params[i].key == "Timestamp" {
+			params[i].value = FormatTimestamp(testNow)
+		}
+	}
+	mac := newMAC("test-secret-key")
+	if n := testing.AllocsPerRun(100, func() { signedBody(mac, c.host, c.path, params) }); n > 10 {
+		t.Errorf("signing allocates %v times, budget 10", n)
+	}
+	ctx := context.Background()
+	in := scaConfirmInput()
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := c.ConfirmOrderReference(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 100 {
+		t.Errorf("a ConfirmOrderReference call allocates %v times, budget 100", n)
+	}
+}
+
+func mustFixture(t *testing.T, name string) []byte {
+	b, err := readFixture(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

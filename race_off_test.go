@@ -1,0 +1,5 @@
+//go:build !race
+
+package amazonpay
+
+const raceEnabled = false
