@@ -178,25 +178,6 @@ type billingAgreement struct {
 
 type sellerBAAttrs struct{ SellerBillingAgreementID, StoreName, CustomInformation string }
 
-// refKind is the namespace of a merchant reference id.
-type refKind string
-
-const (
-	refAuthorization refKind = "AuthorizationReferenceId"
-	refCapture       refKind = "CaptureReferenceId"
-	refRefund        refKind = "RefundReferenceId"
-)
-
-type refKey struct {
-	kind refKind
-	id   string
-}
-
-// refRecord remembers the request that first used a reference id.
-type refRecord struct {
-	action, target, params, objectID string
-}
-
 // idDigit is the two-digit marketplace part of ids (spec §8.1).
 func (h *Handler) idDigits() string {
 	switch h.cfg.region {

@@ -142,9 +142,8 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 		SupplementaryData: c.jsonText("SellerOrderAttributes.SupplementaryData", 1024),
 	}
 	inherit := c.flag("InheritShippingAddress", true)
-	if id := c.reuse(refAuthorization, r.ref, ba.id); id != "" {
-		a := h.auths[id]
-		return &xResult{AuthorizationDetails: h.xAuthorization(a), AmazonOrderReferenceID: a.oro.id}
+	if res := c.reuse(refAuthorization, r.ref, ba.id); res != nil {
+		return res
 	}
 	if ba.status.State != stOpen {
 		invalidBAStatus(ba)
@@ -176,8 +175,7 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 	ba.spent[periodKey(h.now)] += r.amount.units
 	a := h.createAuthorization(o, r, h.planAuthorization(&ba.buyerSide, r.sim))
 	h.closeOrderRef(o, rcMaxAuthorizationsProcessed, "")
-	c.remember(refAuthorization, r.ref, ba.id, a.id)
-	return &xResult{AuthorizationDetails: h.xAuthorization(a), AmazonOrderReferenceID: o.id}
+	return c.remember(refAuthorization, r.ref, ba.id, &xResult{AuthorizationDetails: h.xAuthorization(a), AmazonOrderReferenceID: o.id})
 }
 
 func opCloseBillingAgreement(c *call) *xResult {

@@ -4,29 +4,6 @@ import "time"
 
 // Authorizations, captures and refunds (spec §1.9 #7-13, §3.2-3.4, §8.2, §8.4).
 
-// reuse implements reference-id idempotency (spec §8.2): it returns the id
-// of the object an earlier call with the same reference id made, "" if the
-// reference id is new, and fails if the reference id was used for another
-// kind of request or target (DuplicateReferenceId) or with other parameters
-// (DuplicateRequest).
-func (c *call) reuse(kind refKind, ref, target string) string {
-	rec := c.h.refs[refKey{kind, ref}]
-	if rec == nil {
-		return ""
-	}
-	if rec.action != c.action || rec.target != target {
-		fail(400, "DuplicateReferenceId", "The %s %s has already been used in another request.", kind, ref)
-	}
-	if rec.params != canonical(c.p) {
-		fail(400, "DuplicateRequest", "A request with the %s %s and different parameters has already been processed.", kind, ref)
-	}
-	return rec.objectID
-}
-
-func (c *call) remember(kind refKind, ref, target, objectID string) {
-	c.h.refs[refKey{kind, ref}] = &refRecord{action: c.action, target: target, params: canonical(c.p), objectID: objectID}
-}
-
 func (c *call) authorization(name string) *authorization {
 	id := c.need(name, 64)
 	a := c.h.auths[id]
@@ -73,8 +50,8 @@ func opAuthorize(c *call) *xResult {
 	h := c.h
 	o := c.orderRef("AmazonOrderReferenceId")
 	r := c.authRequest()
-	if id := c.reuse(refAuthorization, r.ref, o.id); id != "" {
-		return &xResult{AuthorizationDetails: h.xAuthorization(h.auths[id])}
+	if res := c.reuse(refAuthorization, r.ref, o.id); res != nil {
+		return res
 	}
 	if o.status.State != stOpen || o.total == nil {
 		invalidORStatus(o)
@@ -96,8 +73,7 @@ func opAuthorize(c *call) *xResult {
 			r.amount, formatUnits(limit, o.total.currency))
 	}
 	a := h.createAuthorization(o, r, h.planAuthorization(&o.buyerSide, r.sim))
-	c.remember(refAuthorization, r.ref, o.id, a.id)
-	return &xResult{AuthorizationDetails: h.xAuthorization(a)}
+	return c.remember(refAuthorization, r.ref, o.id, &xResult{AuthorizationDetails: h.xAuthorization(a)})
 }
 
 // authPlan is the outcome an authorization will have.
@@ -254,8 +230,8 @@ func opCapture(c *call) *xResult {
 	amount := *c.price("CaptureAmount", true)
 	note, soft := c.text("SellerCaptureNote", 255), c.text("SoftDescriptor", 16)
 	sim := c.simulation(simCaptureNote, note)
-	if id := c.reuse(refCapture, ref, a.id); id != "" {
-		return &xResult{CaptureDetails: h.xCapture(h.caps[id])}
+	if res := c.reuse(refCapture, ref, a.id); res != nil {
+		return res
 	}
 	if a.status.State != stOpen {
 		fail(405, "InvalidAuthorizationStatus", "Authorization %s is in the %s state and cannot be captured.", a.id, a.status.State)
@@ -281,8 +257,7 @@ func opCapture(c *call) *xResult {
 		plan = capPlan{state: sim.State, reason: sim.ReasonCode}
 	}
 	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
-	c.remember(refCapture, ref, a.id, cp.id)
-	return &xResult{CaptureDetails: h.xCapture(cp)}
+	return c.remember(refCapture, ref, a.id, &xResult{CaptureDetails: h.xCapture(cp)})
 }
 
 // addCapture records a capture of a. A capture that is not declined
@@ -339,8 +314,8 @@ func opRefund(c *call) *xResult {
 	amount := *c.price("RefundAmount", true)
 	note, soft := c.text("SellerRefundNote", 255), c.text("SoftDescriptor", 16)
 	sim := c.simulation(simRefundNote, note)
-	if id := c.reuse(refRefund, ref, cp.id); id != "" {
-		return &xResult{RefundDetails: h.xRefund(h.refunds[id])}
+	if res := c.reuse(refRefund, ref, cp.id); res != nil {
+		return res
 	}
 	if len(cp.refunds) >= maxRefundsOfCapture {
 		fail(400, "TransactionCountExceeded", "Capture %s already has the maximum of %d refunds.", cp.id, maxRefundsOfCapture)
@@ -372,8 +347,7 @@ func opRefund(c *call) *xResult {
 	// Refunds are always Pending first; the outcome comes later.
 	h.setStatus(&r.status, stPending, "", "")
 	h.schedule(h.now.Add(h.cfg.processingDelay), func() { h.settleRefund(r, sim) })
-	c.remember(refRefund, ref, cp.id, r.id)
-	return &xResult{RefundDetails: h.xRefund(r)}
+	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
 }
 
 func (h *Handler) settleRefund(r *refund, sim *simulation) {

@@ -234,24 +234,4 @@ func overCharge(base int64, currency string) int64 {
 	return min(base*15/100, limit)
 }
 
-// canonical returns the operation's own parameters in a stable form, to
-// tell a retry (same parameters) from a different request with the same
-// reference id.
-func canonical(p url.Values) string {
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		if !slices.Contains(commonParams, k) {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range p[k] {
-			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v) + "&")
-		}
-	}
-	return b.String()
-}
-
 func sortStrings(s []string) { slices.Sort(s) }
