@@ -389,6 +389,29 @@ func TestListOrderReferenceAll(t *testing.T) {
 	assert.Equal(t, []string{"ListOrderReference"}, r.calls())
 }
 
+// A server that hands out the same token again does not make the iterator loop.
+func TestListOrderReferenceAllRepeatedToken(t *testing.T) {
+	t.Parallel()
+	c, mt := newTestClient(t)
+	r := routeActions(mt, map[string][]string{
+		"ListOrderReference":            {listPage("ListOrderReference", "tok1", "S02-0000001-0000001")},
+		"ListOrderReferenceByNextToken": {listPage("ListOrderReferenceByNextToken", "tok1", "S02-0000001-0000002")},
+	})
+	var ids []string
+	var last error
+	for oro, err := range c.ListOrderReferenceAll(context.Background(), &ListOrderReferenceInput{QueryID: "o", QueryIDType: QueryIDTypeSellerOrderID}) {
+		if err != nil {
+			last = err
+			continue
+		}
+		ids = append(ids, oro.AmazonOrderReferenceID)
+	}
+	assert.Equal(t, []string{"S02-0000001-0000001", "S02-0000001-0000002"}, ids)
+	var ue *UnexpectedResponseError
+	require.True(t, errors.As(last, &ue), "%v", last)
+	assert.Equal(t, []string{"ListOrderReference", "ListOrderReferenceByNextToken"}, r.calls())
+}
+
 func TestListOrderReferenceAllStopsOnErrorAndContext(t *testing.T) {
 	t.Parallel()
 	in := &ListOrderReferenceInput{QueryID: "order-1", QueryIDType: QueryIDTypeSellerOrderID}

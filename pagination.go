@@ -2,13 +2,16 @@ package amazonpay
 
 import (
 	"context"
+	"errors"
 	"iter"
 )
 
 // ListOrderReferenceAll iterates over every order reference that
 // ListOrderReference finds, following NextPageToken with
 // ListOrderReferenceByNextToken page after page. It stops at the first
-// error, which it yields with a zero OrderReference, and when ctx ends.
+// error, which it yields with a zero OrderReference, and when ctx ends. A
+// page whose NextPageToken repeats an earlier one ends the iteration with
+// an *UnexpectedResponseError rather than looping.
 //
 //	for oro, err := range c.ListOrderReferenceAll(ctx, in) {
 //		if err != nil {
@@ -24,6 +27,7 @@ func (c *Client) ListOrderReferenceAll(ctx context.Context, in *ListOrderReferen
 			return
 		}
 		page, token := first.OrderReferences, first.NextPageToken
+		seen := map[string]bool{}
 		for {
 			for _, oro := range page {
 				if !yield(oro, nil) {
@@ -33,6 +37,12 @@ func (c *Client) ListOrderReferenceAll(ctx context.Context, in *ListOrderReferen
 			if token == "" {
 				return
 			}
+			if seen[token] {
+				yield(OrderReference{}, &UnexpectedResponseError{Operation: "ListOrderReferenceByNextToken", StatusCode: 200,
+					Err: errors.New("the same NextPageToken came back twice")})
+				return
+			}
+			seen[token] = true
 			if err := ctx.Err(); err != nil {
 				yield(OrderReference{}, err)
 				return
