@@ -128,22 +128,48 @@ var ErrNotFound = errors.New("amazonpaytest: no such object")
 // ErrState is returned when the buyer cannot act on an object in its state.
 var ErrState = errors.New("amazonpaytest: not possible in the object's state")
 
-// CreateOrderReference is the buyer signing in with the Amazon Pay button:
-// it returns the id of a new Draft order reference.
+// ErrUnknownSeller is returned for a seller id that is neither the
+// sandbox's own nor registered with WithDelegatedSeller.
+var ErrUnknownSeller = errors.New("amazonpaytest: unknown seller")
+
+// CreateOrderReference is the buyer signing in with the Amazon Pay button
+// of the sandbox's own seller: it returns the id of a new Draft order
+// reference.
 func (h *Handler) CreateOrderReference(b Buyer) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.runDue()
-	return h.newOrderRef(b.side()).id
+	id, _ := h.CreateOrderReferenceFor(h.cfg.sellerID, b)
+	return id
 }
 
-// CreateBillingAgreement is the buyer signing in for a subscription: it
-// returns the id of a new Draft billing agreement.
-func (h *Handler) CreateBillingAgreement(b Buyer) string {
+// CreateOrderReferenceFor is CreateOrderReference on the shop of sellerID,
+// the sandbox's own seller or a delegated one (WithDelegatedSeller).
+func (h *Handler) CreateOrderReferenceFor(sellerID string, b Buyer) (string, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if !h.knownSeller(sellerID) {
+		return "", fmt.Errorf("%w: %s", ErrUnknownSeller, sellerID)
+	}
 	h.runDue()
-	return h.newBillingAgreement(b.side(), b.Consent).id
+	return h.newOrderRef(sellerID, b.side()).id, nil
+}
+
+// CreateBillingAgreement is the buyer signing in for a subscription with
+// the sandbox's own seller: it returns the id of a new Draft billing
+// agreement.
+func (h *Handler) CreateBillingAgreement(b Buyer) string {
+	id, _ := h.CreateBillingAgreementFor(h.cfg.sellerID, b)
+	return id
+}
+
+// CreateBillingAgreementFor is CreateBillingAgreement on the shop of
+// sellerID, the sandbox's own seller or a delegated one.
+func (h *Handler) CreateBillingAgreementFor(sellerID string, b Buyer) (string, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.knownSeller(sellerID) {
+		return "", fmt.Errorf("%w: %s", ErrUnknownSeller, sellerID)
+	}
+	h.runDue()
+	return h.newBillingAgreement(sellerID, b.side(), b.Consent).id, nil
 }
 
 // buyerObject finds the buyer's side of an order reference or billing
@@ -312,7 +338,7 @@ func (h *Handler) confirmationFlow(r *http.Request) (location string, code int, 
 			return "", 0, "", true
 		}
 	}
-	if seller != h.cfg.sellerID {
+	if seller != h.ownerOf(id) {
 		rec.ErrorCode = "InvalidSellerId"
 		return withQuery(failure, "ErrorCode", "InvalidSellerId"), 0, "", false
 	}
@@ -324,7 +350,7 @@ func (h *Handler) confirmationFlow(r *http.Request) (location string, code int, 
 	outcome := h.flowOutcome(b)
 	switch outcome {
 	case "Success":
-		b.authn = authnPassed
+		b.authn, b.authenticated = authnPassed, b.confirm.amount
 		location = withQuery(success, "AuthenticationStatus", "Success")
 	case "Failure":
 		b.authn = authnFailed
@@ -378,9 +404,16 @@ func redirectOf(resp *http.Response) (*url.URL, error) {
 }
 
 // ConfirmationFlowURL returns the server address of the Confirmation Flow
-// page for the object id, as the sandbox's seller.
+// page for the object id, with the id of the seller it belongs to (the
+// sandbox's own seller for an unknown id).
 func (s *Server) ConfirmationFlowURL(id string) string {
-	return ConfirmationFlowURL(s.URL, s.cfg.sellerID, id)
+	s.mu.Lock()
+	seller := s.ownerOf(id)
+	s.mu.Unlock()
+	if seller == "" {
+		seller = s.cfg.sellerID
+	}
+	return ConfirmationFlowURL(s.URL, seller, id)
 }
 
 // FollowConfirmationFlow opens the Confirmation Flow page of id over HTTP

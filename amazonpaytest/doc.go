@@ -28,13 +28,29 @@
 // agreements follow the state machines and constraints of the MWS
 // documentation: which operation is allowed in which state and the error
 // otherwise, reference-id idempotency (the same reference id with the same
-// parameters returns the original object; other parameters give
-// DuplicateRequest; another target gives DuplicateReferenceId), the amount
-// rules (captures up to the authorization, the order total plus
-// min(15 %, 75) in all, refunds up to the capture plus the same excess, ten
-// refunds per capture), and AuthorizeOnBillingAgreement's child order
+// parameters answers the original reply again, as it was then, and changes
+// nothing; amounts count as decimals, so "10.5" repeats "10.50"; other
+// parameters give DuplicateRequest; another kind of request or another
+// target gives DuplicateReferenceId), the amount rules (captures up to the
+// authorization, the order total plus min(15 %, 75) in all, refunds up to
+// the capture plus the same excess, ten refunds per capture), the count
+// rules (ten successful authorizations per order reference, the eleventh is
+// TransactionCountExceeded; ten captured ones close it with
+// MaxAuthorizationsCaptured), and AuthorizeOnBillingAgreement's child order
 // reference (confirmed, authorized, then closed with
 // MaxAuthorizationsProcessed).
+//
+// ListOrderReference and ListOrderReferenceByNextToken find a seller's
+// order references by SellerOrderId, with the PaymentDomain of the
+// sandbox's region, PageSize (1 to 100, default 100), CreatedTimeRange
+// (inclusive), SortOrder (default Descending) and a status filter (state
+// names in any case); see listorderreference.go for the details.
+//
+// Delegated access: WithDelegatedSeller registers sellers the sandbox's
+// developer may act for with their MWSAuthToken. Objects belong to the
+// seller whose buyer made them (CreateOrderReferenceFor,
+// CreateBillingAgreementFor); reference ids, list tokens and quotas are per
+// seller.
 //
 // The buyer's side is Go calls: CreateOrderReference and
 // CreateBillingAgreement with a Buyer (address, PaymentMethod, consent),
@@ -52,6 +68,15 @@
 //     InvalidPaymentMethod: soft, and the order reference Suspended with
 //     PaymentAuthorizationRequired, when the buyer has not passed the flow;
 //     hard, and Suspended with InvalidPaymentMethod, after Failure.
+//   - Where a challenge is needed, the buyer authenticates an amount: the
+//     AuthorizationAmount of the ConfirmOrderReference that started the
+//     flow, or else the OrderTotal then. An Authorize above it (each
+//     Authorize on its own) is treated as one without authentication: a
+//     soft InvalidPaymentMethod decline whose ReasonDescription names the
+//     authenticated amount, and the order reference Suspended with
+//     PaymentAuthorizationRequired, so the shop confirms the larger amount
+//     and sends the buyer through the flow again. A confirmation without a
+//     SuccessUrl does not change the authenticated amount.
 //   - Abandoned leaves the object Suspended with PaymentAuthorizationRequired;
 //     Failure leaves it Open (the merchant is told to cancel it).
 //   - Without an Authorize within the ExpectImmediateAuthorization window
@@ -59,11 +84,31 @@
 //   - CancelOrderReference, CloseOrderReference, CloseAuthorization and
 //     CloseBillingAgreement of an object already in the target state
 //     succeed, so that retried calls are harmless.
-//   - A SellerId other than the sandbox's gets 401 UnauthorizedAccess;
-//     MWSAuthToken is accepted but not checked.
+//   - A SellerId that is neither the sandbox's nor a delegated seller's gets
+//     401 UnauthorizedAccess. For a delegated seller a missing MWSAuthToken
+//     is 400 MissingAuthenticationToken and a wrong one 401
+//     UnauthorizedAccess; an MWSAuthToken sent for the sandbox's own seller
+//     is 401 UnauthorizedAccess too. Another seller's objects are not found
+//     (404 InvalidOrderReferenceId, InvalidBillingAgreementId or
+//     InvalidTransactionId), and the Confirmation Flow page answers
+//     ErrorCode=InvalidSellerId unless sellerId is the object's seller.
 //   - SetBillingAgreementDetails may set BillingAgreementType and
 //     SubscriptionAmount of an Open agreement (the seeds' SCA upgrade);
 //     everything else only in Draft.
+//   - Amazon allows ten successful authorizations per order reference; the
+//     sandbox refuses an eleventh (any not Declined, also Pending or Closed
+//     ones) with 400 TransactionCountExceeded and leaves the order
+//     reference Open.
+//   - A retried call is answered with the original reply even when the
+//     object has changed since (an authorization captured since is still
+//     shown Open; a refund completed since still Pending): ask the Get
+//     operation for the state now.
+//   - Text parameters with characters XML 1.0 cannot carry (control
+//     characters other than tab, line feed and carriage return, U+FFFE,
+//     U+FFFF) are refused with InvalidParameterValue rather than changed.
+//   - An object that went stale (Canceled, Stale) was never confirmed:
+//     without an access token it shows no Buyer and only the City,
+//     StateOrRegion, PostalCode and CountryCode of its address.
 //   - Asynchronous authorizations (TransactionTimeout > 0, MWS's default),
 //     refunds and simulated Pending captures complete after the processing
 //     delay (WithProcessingDelay) on the sandbox clock.
@@ -84,7 +129,10 @@
 // The sandbox clock stands still until Advance moves it; Draft objects go
 // stale after 3 hours, authorizations expire after 30 days, and delayed
 // outcomes happen as the clock passes them. WithThrottling enforces the
-// documented quotas as token buckets on that clock. InjectFault makes the
+// documented quotas as token buckets on that clock, one per seller and
+// operation (operations without a documented quota, such as
+// ListOrderReference, get the common one: 10 / 1 per s live, 2 / 1 per 2 s
+// in the sandbox). InjectFault makes the
 // next calls of an operation fail: 500, 503, an HTML 502 page, a truncated
 // or malformed body, a reset connection, a delay, or an operation that is
 // applied before the connection drops.

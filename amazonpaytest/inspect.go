@@ -57,6 +57,7 @@ const (
 type Object struct {
 	Kind              Kind
 	ID                string
+	SellerID          string // the seller the object belongs to
 	State             string // e.g. "Open"
 	ReasonCode        string
 	ReasonDescription string
@@ -146,6 +147,7 @@ func (h *Handler) object(id string) (Object, bool) {
 	default:
 		return Object{}, false
 	}
+	obj.SellerID = h.ownerOf(id)
 	return obj, true
 }
 

@@ -45,7 +45,8 @@ const (
 const (
 	draftLifetime       = 3 * time.Hour
 	orderRefLifetime    = 180 * 24 * time.Hour
-	maxCapturedAuths    = 10
+	maxCapturedAuths    = 10 // captured authorizations close an order reference
+	maxAuthorizations   = 10 // successful authorizations of an order reference
 	maxRefundsOfCapture = 10
 	defaultBALimit      = 500 * 100
 )
@@ -76,30 +77,35 @@ const (
 // confirmation is what the last Confirm call asked for.
 type confirmation struct {
 	successURL, failureURL string
-	amount                 *money
-	expectImmediate        bool
-	at                     time.Time
-	gen                    int // counts confirmations, to void stale timers
+	// amount is what the buyer authenticates in the flow: the
+	// AuthorizationAmount, or the OrderTotal at confirmation.
+	amount          *money
+	expectImmediate bool
+	at              time.Time
+	gen             int // counts confirmations, to void stale timers
 }
 
 // buyerSide is what the buyer chose in the widgets, shared by order
 // references and billing agreements.
 type buyerSide struct {
-	buyer        amazonpay.Buyer
-	address      *amazonpay.Address
-	digital      bool
-	isSeller     bool
-	method       PaymentMethod
-	language     string
-	simNotAllow  bool   // SandboxSimulation Constraint PaymentMethodNotAllowed
-	simAuthn     string // SandboxSimulation PaymentAuthenticationStatus State
-	confirm      *confirmation
-	authn        authn
-	confirmCount int
+	buyer       amazonpay.Buyer
+	address     *amazonpay.Address
+	digital     bool
+	isSeller    bool
+	method      PaymentMethod
+	language    string
+	simNotAllow bool   // SandboxSimulation Constraint PaymentMethodNotAllowed
+	simAuthn    string // SandboxSimulation PaymentAuthenticationStatus State
+	confirm     *confirmation
+	authn       authn
+	// authenticated is the amount of the last passed Confirmation Flow.
+	authenticated *money
+	confirmCount  int
 }
 
 type orderRef struct {
 	buyerSide
+	seller     string // the seller it belongs to
 	id         string
 	created    time.Time
 	status     status
@@ -162,6 +168,7 @@ type refund struct {
 
 type billingAgreement struct {
 	buyerSide
+	seller       string // the seller it belongs to
 	id           string
 	created      time.Time
 	status       status
@@ -240,11 +247,11 @@ func (h *Handler) language() string {
 	return "de-DE"
 }
 
-func (h *Handler) newOrderRef(b buyerSide) *orderRef {
+func (h *Handler) newOrderRef(seller string, b buyerSide) *orderRef {
 	if b.language == "" {
 		b.language = h.language()
 	}
-	o := &orderRef{buyerSide: b, id: h.newOrderRefID(), created: h.now, suffixes: map[string]bool{}}
+	o := &orderRef{buyerSide: b, seller: seller, id: h.newOrderRefID(), created: h.now, suffixes: map[string]bool{}}
 	h.setStatus(&o.status, stDraft, "", "")
 	h.oros[o.id] = o
 	h.order = append(h.order, o.id)
@@ -261,11 +268,11 @@ func (h *Handler) newOrderRef(b buyerSide) *orderRef {
 	return o
 }
 
-func (h *Handler) newBillingAgreement(b buyerSide, consent bool) *billingAgreement {
+func (h *Handler) newBillingAgreement(seller string, b buyerSide, consent bool) *billingAgreement {
 	if b.language == "" {
 		b.language = h.language()
 	}
-	ba := &billingAgreement{buyerSide: b, id: h.newBillingAgreementID(), created: h.now, consent: consent,
+	ba := &billingAgreement{buyerSide: b, seller: seller, id: h.newBillingAgreementID(), created: h.now, consent: consent,
 		currency: h.cfg.region.DefaultCurrency(), spent: map[string]int64{}}
 	h.setStatus(&ba.status, stDraft, "", "")
 	h.bas[ba.id] = ba

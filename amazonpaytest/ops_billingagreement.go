@@ -6,7 +6,7 @@ package amazonpaytest
 func (c *call) billingAgreement(name string) *billingAgreement {
 	id := c.need(name, 64)
 	ba := c.h.bas[id]
-	if ba == nil {
+	if ba == nil || ba.seller != c.seller {
 		fail(404, "InvalidBillingAgreementId", "The BillingAgreement id %s is invalid.", id)
 	}
 	return ba
@@ -165,7 +165,7 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 	if !inherit {
 		b.address, b.digital = nil, true
 	}
-	o := h.newOrderRef(b)
+	o := h.newOrderRef(ba.seller, b)
 	total := r.amount
 	o.total, o.sellerNote, o.platformID, o.soa = &total, note, platform, soa
 	o.parent = &parentRef{id: ba.id, typ: "BillingAgreement"}
@@ -173,7 +173,7 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 	ba.children = append(ba.children, o)
 	h.setStatus(&o.status, stOpen, "", "")
 	ba.spent[periodKey(h.now)] += r.amount.units
-	a := h.createAuthorization(o, r, h.planAuthorization(&ba.buyerSide, r.sim))
+	a := h.createAuthorization(o, r, h.planAuthorization(&ba.buyerSide, r.sim, r.amount))
 	h.closeOrderRef(o, rcMaxAuthorizationsProcessed, "")
 	return c.remember(refAuthorization, r.ref, ba.id, &xResult{AuthorizationDetails: h.xAuthorization(a), AmazonOrderReferenceID: o.id})
 }
@@ -210,7 +210,7 @@ func opCreateOrderReferenceForID(c *call) *xResult {
 	var b buyerSide
 	var ba *billingAgreement
 	if idType == "BillingAgreement" {
-		if ba = h.bas[id]; ba == nil {
+		if ba = h.bas[id]; ba == nil || ba.seller != c.seller {
 			fail(404, "InvalidBillingAgreementId", "The BillingAgreement id %s is invalid.", id)
 		}
 		switch ba.status.State {
@@ -225,7 +225,7 @@ func opCreateOrderReferenceForID(c *call) *xResult {
 		b = ba.buyerSide
 	} else {
 		parent := h.oros[id]
-		if parent == nil {
+		if parent == nil || parent.seller != c.seller {
 			fail(404, "InvalidOrderReferenceId", "The OrderReference id %s is invalid.", id)
 		}
 		if parent.status.State != stOpen && parent.status.State != stClosed {
@@ -242,7 +242,7 @@ func opCreateOrderReferenceForID(c *call) *xResult {
 	if ids := probe.constraints(); confirmNow && len(ids) > 0 {
 		fail(400, "ConstraintsExist", "The new OrderReference would have constraints %s and cannot be confirmed.", joinConstraints(ids))
 	}
-	o := h.newOrderRef(b)
+	o := h.newOrderRef(c.seller, b)
 	attrs.apply(o)
 	o.parent = &parentRef{id: id, typ: idType}
 	if ba != nil {

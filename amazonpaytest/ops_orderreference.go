@@ -7,7 +7,7 @@ import "fmt"
 func (c *call) orderRef(name string) *orderRef {
 	id := c.need(name, 64)
 	o := c.h.oros[id]
-	if o == nil {
+	if o == nil || o.seller != c.seller {
 		fail(404, "InvalidOrderReferenceId", "The OrderReference id %s is invalid.", id)
 	}
 	return o
@@ -164,6 +164,10 @@ func opConfirmOrderReference(c *call) *xResult {
 	h := c.h
 	if o.status.State != stOpen {
 		h.setStatus(&o.status, stOpen, "", "")
+	}
+	if amount == nil {
+		total := *o.total
+		amount = &total
 	}
 	h.confirmBuyer(&o.buyerSide, success, failure, amount, eia)
 	if eia {

@@ -1,13 +1,16 @@
 package amazonpaytest
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Authorizations, captures and refunds (spec §1.9 #7-13, §3.2-3.4, §8.2, §8.4).
 
 func (c *call) authorization(name string) *authorization {
 	id := c.need(name, 64)
 	a := c.h.auths[id]
-	if a == nil {
+	if a == nil || a.oro.seller != c.seller {
 		fail(404, "InvalidTransactionId", "The AmazonAuthorizationId %s is invalid.", id)
 	}
 	return a
@@ -16,7 +19,7 @@ func (c *call) authorization(name string) *authorization {
 func (c *call) capture(name string) *capture {
 	id := c.need(name, 64)
 	cp := c.h.caps[id]
-	if cp == nil {
+	if cp == nil || cp.auth.oro.seller != c.seller {
 		fail(404, "InvalidTransactionId", "The AmazonCaptureId %s is invalid.", id)
 	}
 	return cp
@@ -60,7 +63,11 @@ func opAuthorize(c *call) *xResult {
 		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the OrderReference.", r.amount.currency, o.total.currency)
 	}
 	var used int64
+	made := 0 // successful authorizations: all but the declined ones
 	for _, a := range o.auths {
+		if a.status.State != stDeclined {
+			made++
+		}
 		switch a.status.State {
 		case stPending, stOpen:
 			used += a.amount.units
@@ -68,11 +75,14 @@ func opAuthorize(c *call) *xResult {
 			used += a.captured
 		}
 	}
+	if made >= maxAuthorizations {
+		fail(400, "TransactionCountExceeded", "OrderReference %s already has the maximum of %d authorizations.", o.id, maxAuthorizations)
+	}
 	if limit := o.total.units + overCharge(o.total.units, o.total.currency); used+r.amount.units > limit {
 		fail(400, "TransactionAmountExceeded", "Authorizing %s would exceed the OrderReference total plus the allowed excess (%s).",
 			r.amount, formatUnits(limit, o.total.currency))
 	}
-	a := h.createAuthorization(o, r, h.planAuthorization(&o.buyerSide, r.sim))
+	a := h.createAuthorization(o, r, h.planAuthorization(&o.buyerSide, r.sim, r.amount))
 	return c.remember(refAuthorization, r.ref, o.id, &xResult{AuthorizationDetails: h.xAuthorization(a)})
 }
 
@@ -81,13 +91,15 @@ type authPlan struct {
 	state, reason string
 	softDecline   *bool
 	suspendReason string // for InvalidPaymentMethod declines
+	desc          string // ReasonDescription
 	updateMins    int
 	expireMins    int
 }
 
-// planAuthorization decides the outcome: a simulation string first, then a
-// missing Strong Customer Authentication, then the payment method.
-func (h *Handler) planAuthorization(b *buyerSide, sim *simulation) authPlan {
+// planAuthorization decides the outcome of authorizing amount: a
+// simulation string first, then a missing Strong Customer Authentication
+// or one for a smaller amount, then the payment method.
+func (h *Handler) planAuthorization(b *buyerSide, sim *simulation, amount money) authPlan {
 	soft := func(v bool) *bool { return &v }
 	if sim != nil {
 		p := authPlan{state: sim.State, reason: sim.ReasonCode, softDecline: sim.SoftDecline,
@@ -105,6 +117,11 @@ func (h *Handler) planAuthorization(b *buyerSide, sim *simulation) authPlan {
 			return authPlan{state: stDeclined, reason: rcInvalidPaymentMethod, softDecline: soft(false), suspendReason: rcInvalidPaymentMethod}
 		}
 		return authPlan{state: stDeclined, reason: rcInvalidPaymentMethod, softDecline: soft(true), suspendReason: rcPaymentAuthorizationNeeded}
+	}
+	if a := b.authenticated; h.needsAuthentication(b) && a != nil && a.currency == amount.currency && amount.units > a.units {
+		// The buyer authenticated a smaller amount: as if not authenticated.
+		return authPlan{state: stDeclined, reason: rcInvalidPaymentMethod, softDecline: soft(true), suspendReason: rcPaymentAuthorizationNeeded,
+			desc: fmt.Sprintf("The amount %s is more than the %s the buyer authenticated.", amount, a)}
 	}
 	switch reason := string(b.method.decline()); reason {
 	case rcInvalidPaymentMethod:
@@ -146,7 +163,7 @@ func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan)
 func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 	o := a.oro
 	if plan.state == stDeclined {
-		h.setStatus(&a.status, stDeclined, plan.reason, "")
+		h.setStatus(&a.status, stDeclined, plan.reason, plan.desc)
 		if ba := o.viaBA; ba != nil {
 			ba.spent[periodKey(a.created)] -= a.amount.units
 		}
@@ -381,7 +398,7 @@ func (h *Handler) settleRefund(r *refund, sim *simulation) {
 func opGetRefundDetails(c *call) *xResult {
 	id := c.need("AmazonRefundId", 64)
 	r := c.h.refunds[id]
-	if r == nil {
+	if r == nil || r.capture.auth.oro.seller != c.seller {
 		fail(404, "InvalidTransactionId", "The AmazonRefundId %s is invalid.", id)
 	}
 	return &xResult{RefundDetails: c.h.xRefund(r)}

@@ -42,6 +42,7 @@ func invalidErr(name, reason string) *apiError {
 type call struct {
 	h      *Handler
 	action string
+	seller string // the seller the call acts for (SellerId)
 	p      url.Values
 	now    time.Time
 }
@@ -55,14 +56,22 @@ func (c *call) text(name string, max int) string {
 		panic(invalidErr(name, "is not valid UTF-8"))
 	}
 	for _, r := range v {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
-			panic(invalidErr(name, "contains a control character"))
+		if !xmlChar(r) {
+			panic(invalidErr(name, "contains a control character or another character XML cannot carry"))
 		}
 	}
 	if n := utf8.RuneCountInString(v); n > max {
 		panic(invalidErr(name, fmt.Sprintf("is %d characters long, more than the maximum of %d", n, max)))
 	}
 	return v
+}
+
+// xmlChar reports whether XML 1.0 can carry r (its Char production): the
+// text of a reply must come back as it was sent, and encoding/xml would
+// silently replace any other character with U+FFFD.
+func xmlChar(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' ||
+		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 // need returns a required text parameter.

@@ -320,3 +320,38 @@ func TestUnknownIDs(t *testing.T) {
 	_, err = c.CreateOrderReferenceForId(ctx, &amazonpay.CreateOrderReferenceForIdInput{ID: "S02-0000000-0000000", IDType: amazonpay.IDTypeOrderReference})
 	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceID, apiCode(t, err))
 }
+
+// TestTenAuthorizationsPerOrderReference: an order reference takes up to
+// ten successful authorizations; declined ones do not count.
+func TestTenAuthorizationsPerOrderReference(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	id := readyOrder(t, srv, c, "100.00")
+	declined := authorizeInput(id, "declined", "1.00")
+	declined.SellerAuthorizationNote = `{"SandboxSimulation":{"State":"Declined","ReasonCode":"ProcessingFailure"}}`
+	out, err := c.Authorize(ctx, declined)
+	require.NoError(t, err)
+	require.Equal(t, amazonpay.AuthorizationState("Declined"), out.AuthorizationDetails.AuthorizationStatus.State)
+	var first string
+	for i := 0; i < 10; i++ {
+		out, err := c.Authorize(ctx, authorizeInput(id, fmt.Sprintf("n%d", i), "1.00"))
+		require.NoError(t, err)
+		require.Equal(t, amazonpay.AuthorizationState("Open"), out.AuthorizationDetails.AuthorizationStatus.State)
+		if i == 0 {
+			first = out.AuthorizationDetails.AmazonAuthorizationID
+		}
+	}
+	// Closing one does not make room: it was a successful authorization.
+	_, err = c.CloseAuthorization(ctx, &amazonpay.CloseAuthorizationInput{AmazonAuthorizationID: first})
+	require.NoError(t, err)
+	_, err = c.Authorize(ctx, authorizeInput(id, "n10", "1.00"))
+	e := apiError(t, err)
+	assert.Equal(t, amazonpay.ErrorTransactionCountExceeded, e.Code)
+	assert.Equal(t, 400, e.StatusCode)
+	mustState(t, srv, id, "Open", "")
+	assert.Equal(t, 11, srv.MoneyMovements().Authorizations)
+	// A retry of one of the ten is still answered.
+	_, err = c.Authorize(ctx, authorizeInput(id, "n9", "1.00"))
+	require.NoError(t, err)
+}

@@ -45,6 +45,7 @@ type config struct {
 	quotas                      map[string]Quota
 	seed                        uint64
 	seeded                      bool
+	delegated                   map[string]string // seller id → MWSAuthToken
 }
 
 // Option configures a Handler or Server.
@@ -118,6 +119,7 @@ type Handler struct {
 	bas     map[string]*billingAgreement
 	order   []string // every object id, in creation order
 	refs    map[refKey]*refRecord
+	pages   map[string]*listCursor // by NextPageToken
 	buckets map[string]*bucket
 	faults  map[string][]*faultEntry
 	log     []Request
@@ -138,6 +140,7 @@ func NewHandler(opts ...Option) *Handler {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	delete(cfg.delegated, cfg.sellerID)
 	if !cfg.region.Valid() {
 		cfg.region = amazonpay.RegionDE
 	}
@@ -158,6 +161,7 @@ func NewHandler(opts ...Option) *Handler {
 		refunds: map[string]*refund{},
 		bas:     map[string]*billingAgreement{},
 		refs:    map[refKey]*refRecord{},
+		pages:   map[string]*listCursor{},
 		buckets: map[string]*bucket{},
 		faults:  map[string][]*faultEntry{},
 		status:  "GREEN",
@@ -227,28 +231,30 @@ type opFunc func(c *call) *xResult
 
 // ops is the dispatch table: one handler per MWS Action.
 var ops = map[string]opFunc{
-	"GetOrderReferenceDetails":    opGetOrderReferenceDetails,
-	"SetOrderReferenceDetails":    opSetOrderReferenceDetails,
-	"SetOrderAttributes":          opSetOrderAttributes,
-	"ConfirmOrderReference":       opConfirmOrderReference,
-	"CancelOrderReference":        opCancelOrderReference,
-	"CloseOrderReference":         opCloseOrderReference,
-	"Authorize":                   opAuthorize,
-	"GetAuthorizationDetails":     opGetAuthorizationDetails,
-	"CloseAuthorization":          opCloseAuthorization,
-	"Capture":                     opCapture,
-	"GetCaptureDetails":           opGetCaptureDetails,
-	"Refund":                      opRefund,
-	"GetRefundDetails":            opGetRefundDetails,
-	"GetBillingAgreementDetails":  opGetBillingAgreementDetails,
-	"SetBillingAgreementDetails":  opSetBillingAgreementDetails,
-	"ConfirmBillingAgreement":     opConfirmBillingAgreement,
-	"ValidateBillingAgreement":    opValidateBillingAgreement,
-	"AuthorizeOnBillingAgreement": opAuthorizeOnBillingAgreement,
-	"CloseBillingAgreement":       opCloseBillingAgreement,
-	"CreateOrderReferenceForId":   opCreateOrderReferenceForID,
-	"GetServiceStatus":            opGetServiceStatus,
-	"GetMerchantAccountStatus":    opGetMerchantAccountStatus,
+	"GetOrderReferenceDetails":      opGetOrderReferenceDetails,
+	"SetOrderReferenceDetails":      opSetOrderReferenceDetails,
+	"SetOrderAttributes":            opSetOrderAttributes,
+	"ConfirmOrderReference":         opConfirmOrderReference,
+	"CancelOrderReference":          opCancelOrderReference,
+	"CloseOrderReference":           opCloseOrderReference,
+	"Authorize":                     opAuthorize,
+	"GetAuthorizationDetails":       opGetAuthorizationDetails,
+	"CloseAuthorization":            opCloseAuthorization,
+	"Capture":                       opCapture,
+	"GetCaptureDetails":             opGetCaptureDetails,
+	"Refund":                        opRefund,
+	"GetRefundDetails":              opGetRefundDetails,
+	"GetBillingAgreementDetails":    opGetBillingAgreementDetails,
+	"SetBillingAgreementDetails":    opSetBillingAgreementDetails,
+	"ConfirmBillingAgreement":       opConfirmBillingAgreement,
+	"ValidateBillingAgreement":      opValidateBillingAgreement,
+	"AuthorizeOnBillingAgreement":   opAuthorizeOnBillingAgreement,
+	"CloseBillingAgreement":         opCloseBillingAgreement,
+	"CreateOrderReferenceForId":     opCreateOrderReferenceForID,
+	"GetServiceStatus":              opGetServiceStatus,
+	"GetMerchantAccountStatus":      opGetMerchantAccountStatus,
+	"ListOrderReference":            opListOrderReference,
+	"ListOrderReferenceByNextToken": opListOrderReferenceByNextToken,
 }
 
 // Operations returns the MWS Actions the sandbox implements.
@@ -302,11 +308,12 @@ func (h *Handler) process(r *http.Request, perr error, form url.Values, rec *Req
 		rec.ErrorCode = e.code
 		return h.errorReply(e, rec.RequestID), false
 	}
-	if e := h.authenticate(r, perr, form, rec); e != nil {
+	seller, e := h.authenticate(r, perr, form, rec)
+	if e != nil {
 		return fail(e)
 	}
 	action := rec.Action
-	if e := h.throttle(action); e != nil {
+	if e := h.throttle(seller, action); e != nil {
 		return fail(e)
 	}
 	f := h.takeFault(action)
@@ -323,7 +330,7 @@ func (h *Handler) process(r *http.Request, perr error, form url.Values, rec *Req
 			return reply{reset: true}, false
 		}
 	}
-	c := &call{h: h, action: action, p: form, now: h.now}
+	c := &call{h: h, action: action, seller: seller, p: form, now: h.now}
 	res, e := invoke(ops[action], c)
 	if e != nil {
 		rep, applied = fail(e)
@@ -340,8 +347,16 @@ func (h *Handler) process(r *http.Request, perr error, form url.Values, rec *Req
 
 // authenticate checks a call as MWS does before running it: method, path,
 // common parameters, access key, signature, timestamp, version, action and
-// seller id.
-func (h *Handler) authenticate(r *http.Request, perr error, form url.Values, rec *Request) *apiError {
+// seller id with its MWSAuthToken. It returns the seller the call acts for.
+func (h *Handler) authenticate(r *http.Request, perr error, form url.Values, rec *Request) (string, *apiError) {
+	if e := h.checkRequest(r, perr, form, rec); e != nil {
+		return "", e
+	}
+	return h.authorizeSeller(rec.Action, form)
+}
+
+// checkRequest checks everything but the seller.
+func (h *Handler) checkRequest(r *http.Request, perr error, form url.Values, rec *Request) *apiError {
 	if r.Method != http.MethodPost {
 		return &apiError{405, "Sender", "InvalidParameterValue", "MWS requests must be sent with POST."}
 	}
@@ -388,13 +403,6 @@ func (h *Handler) authenticate(r *http.Request, perr error, form url.Values, rec
 	}
 	if _, ok := ops[rec.Action]; !ok {
 		return &apiError{400, "Sender", "InvalidParameterValue", fmt.Sprintf("The action %s is not valid for this endpoint.", rec.Action)}
-	}
-	seller := form.Get("SellerId")
-	if seller == "" && rec.Action != "GetServiceStatus" {
-		return missingErr("SellerId")
-	}
-	if seller != "" && seller != h.cfg.sellerID {
-		return &apiError{401, "Sender", "UnauthorizedAccess", fmt.Sprintf("Access to the seller %s is denied for the access key %s.", seller, h.cfg.accessKey)}
 	}
 	return nil
 }

@@ -71,9 +71,9 @@ type bucket struct {
 	at     time.Time
 }
 
-// throttle takes a token for action, or returns RequestThrottled. The
-// caller holds h.mu.
-func (h *Handler) throttle(action string) *apiError {
+// throttle takes a token from seller's bucket for action, or returns
+// RequestThrottled. The caller holds h.mu.
+func (h *Handler) throttle(seller, action string) *apiError {
 	q, ok := h.cfg.quotas[action]
 	if !ok {
 		q, ok = QuotaOf(h.cfg.throttle, action)
@@ -81,10 +81,11 @@ func (h *Handler) throttle(action string) *apiError {
 	if !ok || q.Max <= 0 {
 		return nil
 	}
-	b := h.buckets[action]
+	key := seller + "/" + action
+	b := h.buckets[key]
 	if b == nil {
 		b = &bucket{q: q, tokens: float64(q.Max), at: h.now}
-		h.buckets[action] = b
+		h.buckets[key] = b
 	}
 	if q.Restore > 0 {
 		b.tokens += float64(h.now.Sub(b.at)) / float64(q.Restore)

@@ -242,6 +242,8 @@ type xResult struct {
 	Timestamp               string                    `xml:"Timestamp,omitempty"`
 	Messages                *xMessages                `xml:"Messages"`
 	AccountStatus           string                    `xml:"AccountStatus,omitempty"`
+	OrderReferenceList      *xOrderReferenceList      `xml:"OrderReferenceList"`
+	NextPageToken           string                    `xml:"NextPageToken,omitempty"`
 }
 
 // xResponse declares the namespace as a plain attribute: with
@@ -369,7 +371,7 @@ func xBuyerOf(b amazonpay.Buyer) *xBuyer {
 // xOrderRef describes o. The buyer and the full address are shown once o is
 // confirmed, or earlier with an access token.
 func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
-	full := token || o.status.State != stDraft
+	full := token || wasConfirmed(o.status)
 	x := &xOrderReferenceDetails{
 		AmazonOrderReferenceID:      o.id,
 		SellerNote:                  o.sellerNote,
@@ -415,6 +417,12 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 		x.PaymentAuthenticationStatus = &xPaymentAuthenticationStatus{State: string(amazonpay.PaymentAuthenticationRequired)}
 	}
 	return x
+}
+
+// wasConfirmed reports whether an order reference or billing agreement in
+// status s was ever confirmed: it left Draft other than by going stale.
+func wasConfirmed(s status) bool {
+	return s.State != stDraft && (s.State != stCanceled || s.Reason != rcStale)
 }
 
 func softDescriptor(s string) string {
@@ -481,7 +489,7 @@ func (h *Handler) xRefund(r *refund) *xRefundDetails {
 }
 
 func (h *Handler) xBillingAgreement(ba *billingAgreement, token bool) *xBillingAgreementDetails {
-	full := token || ba.status.State != stDraft
+	full := token || wasConfirmed(ba.status)
 	start, end := periodBounds(h.now)
 	x := &xBillingAgreementDetails{
 		AmazonBillingAgreementID: ba.id,
