@@ -27,6 +27,7 @@ type StateError struct {
 	Reason    string
 }
 
+// Error describes the state problem.
 func (e *StateError) Error() string {
 	return fmt.Sprintf("amazonpay: %s: %s is %s: %s", e.Operation, e.ID, e.State, e.Reason)
 }

@@ -69,6 +69,7 @@ type APIError struct {
 	RawXML     []byte    // the response body
 }
 
+// Error gives the operation, code, status, request id and Amazon's message.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "amazonpay: %s: %s (HTTP %d", e.Operation, e.Code, e.StatusCode)
@@ -107,6 +108,7 @@ type ValidationError struct {
 	Reason    string
 }
 
+// Error names the operation, the field and the reason.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("amazonpay: %s: invalid %s: %s", e.Operation, e.Field, e.Reason)
 }
@@ -121,6 +123,7 @@ type UnexpectedResponseError struct {
 	Err        error  // what was wrong with it
 }
 
+// Error gives the status, the cause and the start of the body.
 func (e *UnexpectedResponseError) Error() string {
 	s := fmt.Sprintf("amazonpay: %s: unexpected response (HTTP %d): %v", e.Operation, e.StatusCode, e.Err)
 	if e.Snippet != "" {
@@ -129,6 +132,7 @@ func (e *UnexpectedResponseError) Error() string {
 	return s
 }
 
+// Unwrap returns the cause.
 func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
 
 // RequestError reports a call that got no HTTP response: the connection
@@ -140,10 +144,12 @@ type RequestError struct {
 	Err       error
 }
 
+// Error gives the operation, the number of attempts and the cause.
 func (e *RequestError) Error() string {
 	return fmt.Sprintf("amazonpay: %s: request failed after %d attempt(s): %v", e.Operation, e.Attempts, e.Err)
 }
 
+// Unwrap returns the cause, e.g. context.Canceled or a *net.OpError.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 const snippetLimit = 512

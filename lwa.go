@@ -28,6 +28,7 @@ type LoginError struct {
 	Description string
 }
 
+// Error gives the Login with Amazon error code and description.
 func (e *LoginError) Error() string {
 	return fmt.Sprintf("amazonpay: GetUserInfo: %s (HTTP %d): %s", e.Code, e.StatusCode, e.Description)
 }
