@@ -45,6 +45,11 @@ type SellerBillingAgreementAttributes struct {
 	SellerID                 string `url:"-" xml:"SellerId"`
 }
 
+// empty reports whether a sends no parameter.
+func (a *SellerBillingAgreementAttributes) empty() bool {
+	return a == nil || a.SellerBillingAgreementID == "" && a.StoreName == "" && a.CustomInformation == ""
+}
+
 // EncodeValues emits key.Field for each field set.
 func (a *SellerBillingAgreementAttributes) EncodeValues(key string, v *url.Values) error {
 	return encodeNested(key, a, v)
@@ -76,7 +81,8 @@ type SetBillingAgreementDetailsInput struct {
 
 func (in *SetBillingAgreementDetailsInput) validate(v *validator) {
 	a := in.BillingAgreementAttributes
-	if a == nil || *a == (BillingAgreementAttributes{}) {
+	if a == nil || a.PlatformID == "" && a.SellerNote == "" && a.SellerBillingAgreementAttributes.empty() &&
+		a.BillingAgreementType == "" && a.SubscriptionAmount == nil {
 		v.fail("BillingAgreementAttributes", "is required: set at least one attribute")
 		return
 	}

@@ -75,8 +75,11 @@ type ChargeOutput struct {
 //     GetOrderReferenceDetails again; if Open, Authorize. Any other state is
 //     a *StateError and nothing is authorized.
 //   - billing agreement (B…/C…): GetBillingAgreementDetails; if Draft,
-//     SetBillingAgreementDetails and ConfirmBillingAgreement, then
+//     SetBillingAgreementDetails (only when SellerNote, SellerOrderID,
+//     StoreName or CustomInformation gives it something to set; SellerOrderID
+//     becomes the SellerBillingAgreementId) and ConfirmBillingAgreement, then
 //     GetBillingAgreementDetails again; if Open, AuthorizeOnBillingAgreement.
+//     Any other state is a *StateError.
 //
 // Charge confirms without SuccessUrl/FailureUrl, so with Strong Customer
 // Authentication (EU/UK) run the Confirmation Flow first: on an Open order

@@ -34,7 +34,11 @@ type Config struct {
 	// Empty means the region's default currency.
 	CurrencyCode string
 	// PlatformID, the solution provider id, fills the PlatformId parameter of
-	// the operations that have one when the call leaves it empty.
+	// the operations that have one when the call leaves it empty
+	// (SetOrderReferenceDetails, CreateOrderReferenceForId,
+	// SetBillingAgreementDetails, AuthorizeOnBillingAgreement, and
+	// SetOrderAttributes only together with an OrderTotal, since the
+	// platform id cannot change after confirmation).
 	PlatformID string
 	// ClientID is the Login with Amazon client id; GetUserInfo checks that
 	// access tokens were issued to it.
@@ -88,6 +92,26 @@ type Client struct {
 	macs            sync.Pool // *signingMAC keyed with the secret key
 	lastTS          atomic.Pointer[formattedTime]
 }
+
+// String describes c by its seller id, region, environment and endpoint,
+// never its secret key.
+func (c *Client) String() string {
+	if c == nil {
+		return "amazonpay.Client(nil)"
+	}
+	return fmt.Sprintf("amazonpay.Client{SellerID:%s Region:%s Sandbox:%t Endpoint:%s}",
+		c.cfg.SellerID, c.cfg.Region, c.cfg.Sandbox, c.endpoint)
+}
+
+// GoString is String for %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints c as String does, whatever the verb: printing a *Client
+// must not walk its fields, which hold the secret key.
+func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+
+// LogValue keeps the secret key out of log/slog output.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Option configures a Client in NewClient.
 type Option func(*Client) error
@@ -420,7 +444,7 @@ func (c *Client) send(ctx context.Context, action string, params []param, out ou
 			err = &RequestError{Operation: action, Attempts: attempt, Err: err}
 		}
 		c.logAttempt(ctx, action, attempt, status, out, err, time.Since(start))
-		if attempt > c.retry.MaxRetries || !retryable(err) {
+		if attempt > c.retry.MaxRetries || !retryable(action, err) {
 			break
 		}
 		wait := c.retry.delay(attempt)
@@ -522,15 +546,13 @@ func decodeResponse(action string, status int, body []byte, out output) error {
 		if apiErr := parseAPIError(action, status, body); apiErr != nil {
 			return apiErr
 		}
-		return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body),
-			Err: errors.New("no MWS ErrorResponse in the body")}
+		return unexpectedResponse(action, status, body, errors.New("no MWS ErrorResponse in the body"))
 	}
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body),
-				Err: fmt.Errorf("no XML document: %w", err)}
+			return unexpectedResponse(action, status, body, fmt.Errorf("no XML document: %w", err))
 		}
 		start, ok := tok.(xml.StartElement)
 		if !ok {
@@ -539,7 +561,7 @@ func decodeResponse(action string, status int, body []byte, out output) error {
 		switch start.Name.Local {
 		case action + "Response":
 			if err := dec.DecodeElement(out, &start); err != nil {
-				return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body), Err: err}
+				return unexpectedResponse(action, status, body, err)
 			}
 			m := out.metadata()
 			m.RawXML = body
@@ -552,25 +574,37 @@ func decodeResponse(action string, status int, body []byte, out output) error {
 				return apiErr
 			}
 		}
-		return &UnexpectedResponseError{Operation: action, StatusCode: status, Snippet: snippet(body),
-			Err: fmt.Errorf("unexpected document <%s>, want <%sResponse>", start.Name.Local, action)}
+		return unexpectedResponse(action, status, body,
+			fmt.Errorf("unexpected document <%s>, want <%sResponse>", start.Name.Local, action))
 	}
 }
 
-// scanRequestID finds a RequestID spelled with a capital D, which some
-// endpoints send.
+// unexpectedResponse reports a reply that is not a well-formed MWS answer,
+// keeping the request id if the body carries one.
+func unexpectedResponse(action string, status int, body []byte, err error) *UnexpectedResponseError {
+	return &UnexpectedResponseError{Operation: action, StatusCode: status, RequestID: scanRequestID(body),
+		Snippet: snippet(body), Err: err}
+}
+
+// scanRequestID finds the text of the first RequestId element of body, or
+// of a RequestID (capital D), which some endpoints send.
 func scanRequestID(body []byte) string {
-	const open, end = "<RequestID>", "</RequestID>"
-	i := bytes.Index(body, []byte(open))
-	if i < 0 {
-		return ""
+	for _, name := range []string{"RequestId", "RequestID"} {
+		open, end := "<"+name+">", "</"+name+">"
+		i := bytes.Index(body, []byte(open))
+		if i < 0 {
+			continue
+		}
+		rest := body[i+len(open):]
+		j := bytes.Index(rest, []byte(end))
+		if j < 0 {
+			continue
+		}
+		if id := strings.TrimSpace(string(rest[:j])); id != "" {
+			return id
+		}
 	}
-	rest := body[i+len(open):]
-	j := bytes.Index(rest, []byte(end))
-	if j < 0 {
-		return ""
-	}
-	return strings.TrimSpace(string(rest[:j]))
+	return ""
 }
 
 func (c *Client) logAttempt(ctx context.Context, action string, attempt, status int, out output, err error, d time.Duration) {

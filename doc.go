@@ -87,7 +87,9 @@
 // again, signing each attempt afresh with a new Timestamp. This is safe:
 // the calls that move money carry the caller's reference id, and MWS
 // answers a repeated reference id with the original result rather than
-// charging twice. See RetryPolicy.
+// charging twice. CreateOrderReferenceForId, which creates a new order
+// reference on every call, is not repeated after a lost reply or a gateway
+// page. See RetryPolicy.
 //
 // # Testing
 //

@@ -119,13 +119,21 @@ func (e *ValidationError) Error() string {
 type UnexpectedResponseError struct {
 	Operation  string
 	StatusCode int
-	Snippet    string // the start of the body, at most 512 bytes
-	Err        error  // what was wrong with it
+	// RequestID is the RequestId (or RequestID) found in the body, if any:
+	// the reply came from MWS, which may have acted on the request.
+	RequestID string
+	Snippet   string // the start of the body, at most 512 bytes
+	Err       error  // what was wrong with it
 }
 
-// Error gives the status, the cause and the start of the body.
+// Error gives the status, the request id if any, the cause and the start
+// of the body.
 func (e *UnexpectedResponseError) Error() string {
-	s := fmt.Sprintf("amazonpay: %s: unexpected response (HTTP %d): %v", e.Operation, e.StatusCode, e.Err)
+	id := ""
+	if e.RequestID != "" {
+		id = ", request id " + e.RequestID
+	}
+	s := fmt.Sprintf("amazonpay: %s: unexpected response (HTTP %d%s): %v", e.Operation, e.StatusCode, id, e.Err)
 	if e.Snippet != "" {
 		s += fmt.Sprintf("; body starts %q", e.Snippet)
 	}
@@ -135,9 +143,10 @@ func (e *UnexpectedResponseError) Error() string {
 // Unwrap returns the cause.
 func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
 
-// RequestError reports a call that got no HTTP response: the connection
-// failed or was reset, the attempt timed out, or the context ended. Err is
-// the cause; errors.Is(err, context.Canceled) and the like see through it.
+// RequestError reports a call that got no complete HTTP response: the
+// connection failed or was reset, the body was cut short, the attempt timed
+// out, or the context ended. Err is the cause; errors.Is(err,
+// context.Canceled) and the like see through it.
 type RequestError struct {
 	Operation string
 	Attempts  int // how many attempts were made

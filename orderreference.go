@@ -117,8 +117,9 @@ type SetOrderAttributesOutput struct {
 
 // SetOrderAttributes sets the order total and the merchant's order data of
 // an order reference. Call it before ConfirmOrderReference with the final
-// OrderTotal; afterwards only the seller note, the seller order attributes
-// and the payment service provider attributes can change.
+// OrderTotal; afterwards the OrderTotal, PlatformID and OrderItemCategories
+// can no longer change (the seller note, SellerOrderId, StoreName,
+// CustomInformation and the payment service provider attributes still can).
 func (c *Client) SetOrderAttributes(ctx context.Context, in *SetOrderAttributesInput, opts ...CallOption) (*SetOrderAttributesOutput, error) {
 	return invoke[SetOrderAttributesOutput](ctx, c, "SetOrderAttributes", in, opts)
 }
@@ -338,6 +339,10 @@ type CreateOrderReferenceForIdOutput struct {
 // CreateOrderReferenceForId creates an order reference from an Open billing
 // agreement (or another order reference), for a charge that Authorize then
 // authorizes. AuthorizeOnBillingAgreement does all of this in one call.
+//
+// Each call creates another order reference, so a call that failed without
+// a reply from MWS (a *RequestError, or an *UnexpectedResponseError from a
+// gateway) is not retried: it may have created one. See RetryPolicy.
 func (c *Client) CreateOrderReferenceForId(ctx context.Context, in *CreateOrderReferenceForIdInput, opts ...CallOption) (*CreateOrderReferenceForIdOutput, error) {
 	return invoke[CreateOrderReferenceForIdOutput](ctx, c, "CreateOrderReferenceForId", in, opts)
 }

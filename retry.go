@@ -3,7 +3,9 @@ package amazonpay
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
+	"net"
 	"time"
 )
 
@@ -19,9 +21,15 @@ import (
 // but carries the same parameters. The calls that move money (Authorize,
 // Capture, Refund, AuthorizeOnBillingAgreement, ReverseProviderCredit) carry
 // the caller's reference id, and MWS answers a repeated reference id with
-// unchanged parameters with the original result instead of acting twice. The
-// other calls read state or set it to a value, which is the same done once
-// or twice.
+// unchanged parameters with the original result instead of acting twice.
+// Most other calls read state or set it to a value, which is the same done
+// once or twice. CreateOrderReferenceForId is the exception: each call
+// creates another order reference, and nothing lets MWS recognise a repeat.
+// It is therefore retried only after a 500 or 503 answer (as every official
+// SDK retries them) or when the connection could not be opened, never
+// after a failure that leaves open whether MWS acted (a lost or truncated
+// reply, a gateway's 502 or 504): look at the billing agreement before
+// calling it again.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt; 0 turns
 	// retrying off.
@@ -30,7 +38,7 @@ type RetryPolicy struct {
 	// times longer, up to MaxDelay: 1 s, 4 s, 10 s by default, as the official
 	// SDKs wait.
 	BaseDelay time.Duration
-	// MaxDelay caps a single wait.
+	// MaxDelay caps a single wait; 0 means no cap.
 	MaxDelay time.Duration
 	// NoJitter turns off the randomisation of waits. With jitter (the
 	// default) a wait is drawn uniformly from [d/2, d], so that many clients
@@ -47,7 +55,14 @@ func DefaultRetryPolicy() RetryPolicy {
 // delay returns the wait before retry n (1-based).
 func (p RetryPolicy) delay(n int) time.Duration {
 	d := p.BaseDelay
-	for i := 1; i < n && d < p.MaxDelay; i++ {
+	for i := 1; i < n && d > 0; i++ {
+		if p.MaxDelay > 0 && d >= p.MaxDelay {
+			break
+		}
+		if d > math.MaxInt64/4 {
+			d = math.MaxInt64
+			break
+		}
 		d *= 4
 	}
 	if p.MaxDelay > 0 && d > p.MaxDelay {
@@ -59,8 +74,14 @@ func (p RetryPolicy) delay(n int) time.Duration {
 	return d
 }
 
-// retryable reports whether the outcome of an attempt is worth another one.
-func retryable(err error) bool {
+// unrepeatable lists the operations that must not be sent again after an
+// attempt that MWS may have carried out: each call creates a new object,
+// and no reference id lets MWS recognise a repeat.
+var unrepeatable = map[string]bool{"CreateOrderReferenceForId": true}
+
+// retryable reports whether the outcome of an attempt of action is worth
+// another one.
+func retryable(action string, err error) bool {
 	if err == nil {
 		return false
 	}
@@ -71,16 +92,30 @@ func retryable(err error) bool {
 	var unexpected *UnexpectedResponseError
 	if errors.As(err, &unexpected) {
 		switch unexpected.StatusCode {
-		case 500, 502, 503, 504:
+		case 500, 503:
 			return true
+		case 502, 504:
+			// A gateway's answer: MWS may have acted behind it.
+			return !unrepeatable[action]
 		}
 		return false
 	}
 	// No response at all: the connection failed, an attempt timed out, or
 	// the caller's context ended (then the wait before the retry ends the
-	// call at once).
+	// call at once). Only a connection that was never opened proves that
+	// the request did not reach MWS.
 	var reqErr *RequestError
-	return errors.As(err, &reqErr)
+	if !errors.As(err, &reqErr) {
+		return false
+	}
+	return !unrepeatable[action] || notSent(err)
+}
+
+// notSent reports whether err shows that the request never left the
+// client: the connection to the server (or its proxy) could not be opened.
+func notSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect")
 }
 
 // sleepCtx waits for d or until ctx is done, whichever comes first.
