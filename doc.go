@@ -21,7 +21,8 @@
 //
 // Options: WithHTTPClient (proxies, TLS, timeouts, httpmock), WithEndpoint
 // (another host, e.g. an amazonpaytest server), WithClock, WithRetryPolicy,
-// WithLogger (log/slog), WithAppInfo (User-Agent), WithMaxResponseBytes.
+// WithLogger (log/slog), WithAppInfo (User-Agent), WithMaxResponseBytes,
+// WithProfileEndpoint (Login with Amazon).
 // Per call: WithSellerID and WithMWSAuthToken, for solution providers.
 //
 // # Regions and sandbox
@@ -39,6 +40,13 @@
 // result, the RequestID and the raw XML. Amounts are decimal text in a
 // Price, never floats. Optional parameters are pointers (Bool, Int, String,
 // Ptr) so that false and 0 can be sent on purpose; nil is not sent.
+//
+// Conveniences built on the operations: Charge (set, confirm and authorize
+// where the state allows), GetPaymentDetails (an order reference with every
+// authorization, capture and refund), ListOrderReferenceAll (an iterator
+// over every page), UpdateBillingAgreements (the PSD2 update of existing
+// billing agreements, paced within the quotas), GetUserInfo (the buyer's
+// Login with Amazon profile) and NewReferenceID.
 //
 // # The SCA flow for one-time purchases (EU/UK)
 //
