@@ -355,7 +355,8 @@ func invoke[O any, I any, PO interface {
 		return nil, err
 	}
 	out := new(O)
-	if err := c.send(ctx, action, params, PO(out)); err != nil {
+	_, once := any(in).(unrepeatable)
+	if err := c.send(ctx, action, params, !once, PO(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -423,7 +424,7 @@ func (c *Client) applyDefaults(in input, values url.Values) {
 
 // send signs and posts params, retrying as the policy allows, and decodes
 // the reply into out.
-func (c *Client) send(ctx context.Context, action string, params []param, out output) error {
+func (c *Client) send(ctx context.Context, action string, params []param, repeatable bool, out output) error {
 	ts := -1
 	for i := range params {
 		if params[i].key == "Timestamp" {
@@ -444,7 +445,7 @@ func (c *Client) send(ctx context.Context, action string, params []param, out ou
 			err = &RequestError{Operation: action, Attempts: attempt, Err: err}
 		}
 		c.logAttempt(ctx, action, attempt, status, out, err, time.Since(start))
-		if attempt > c.retry.MaxRetries || !retryable(action, err) {
+		if attempt > c.retry.MaxRetries || !retryable(repeatable, err) {
 			break
 		}
 		wait := c.retry.delay(attempt)

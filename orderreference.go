@@ -324,6 +324,9 @@ func (in *CreateOrderReferenceForIdInput) validate(v *validator) {
 	}
 }
 
+// unrepeatable: each call creates another order reference.
+func (in *CreateOrderReferenceForIdInput) unrepeatable() {}
+
 func (in *CreateOrderReferenceForIdInput) platformIDParam() string {
 	return "OrderReferenceAttributes.PlatformId"
 }

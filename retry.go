@@ -74,14 +74,16 @@ func (p RetryPolicy) delay(n int) time.Duration {
 	return d
 }
 
-// unrepeatable lists the operations that must not be sent again after an
-// attempt that MWS may have carried out: each call creates a new object,
-// and no reference id lets MWS recognise a repeat.
-var unrepeatable = map[string]bool{"CreateOrderReferenceForId": true}
+// unrepeatable is implemented by the inputs of operations that must not be
+// sent again after an attempt MWS may have carried out: each call creates
+// a new object, and no reference id lets MWS recognise a repeat.
+type unrepeatable interface {
+	unrepeatable()
+}
 
-// retryable reports whether the outcome of an attempt of action is worth
-// another one.
-func retryable(action string, err error) bool {
+// retryable reports whether the outcome of an attempt is worth another
+// one; repeatable is false for an unrepeatable operation.
+func retryable(repeatable bool, err error) bool {
 	if err == nil {
 		return false
 	}
@@ -96,7 +98,7 @@ func retryable(action string, err error) bool {
 			return true
 		case 502, 504:
 			// A gateway's answer: MWS may have acted behind it.
-			return !unrepeatable[action]
+			return repeatable
 		}
 		return false
 	}
@@ -108,7 +110,7 @@ func retryable(action string, err error) bool {
 	if !errors.As(err, &reqErr) {
 		return false
 	}
-	return !unrepeatable[action] || notSent(err)
+	return repeatable || notSent(err)
 }
 
 // notSent reports whether err shows that the request never left the
