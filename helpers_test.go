@@ -1,12 +1,15 @@
 package amazonpay
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -40,13 +43,19 @@ const testEndpoint = "https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbo
 // private httpmock transport, so tests can run in parallel.
 func newTestClient(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
 	t.Helper()
+	return newTestClientConfig(t, testConfig(), opts...)
+}
+
+// newTestClientConfig is newTestClient for another Config.
+func newTestClientConfig(t *testing.T, cfg Config, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
 	mt := httpmock.NewMockTransport()
 	base := []Option{
 		WithHTTPClient(&http.Client{Transport: mt}),
 		WithClock(func() time.Time { return testNow }),
 		WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}),
 	}
-	c, err := NewClient(testConfig(), append(base, opts...)...)
+	c, err := NewClient(cfg, append(base, opts...)...)
 	require.NoError(t, err)
 	return c, mt
 }
@@ -148,11 +157,6 @@ func assertSigned(t *testing.T, action string, form url.Values) {
 	assert.Equal(t, want, form.Get("Signature"), "signature")
 }
 
-func newMock() (*httpmock.MockTransport, *http.Client) {
-	mt := httpmock.NewMockTransport()
-	return mt, &http.Client{Transport: mt}
-}
-
 func fixtureResponder(t *testing.T, status int, name string) httpmock.Responder {
 	return httpmock.NewBytesResponder(status, fixture(t, name))
 }
@@ -169,4 +173,62 @@ func formKeys(body string) []string {
 
 func readFixture(name string) ([]byte, error) {
 	return os.ReadFile(filepath.Join("testdata", "responses", name))
+}
+
+// assertRequest checks the first request rec saw against the golden file
+// action.txt and an independent signing, and returns its form.
+func assertRequest(t *testing.T, rec *recorded, action string) url.Values {
+	t.Helper()
+	assertGolden(t, action+".txt", rec.body(0))
+	form := rec.form(t, 0)
+	assertSigned(t, action, form)
+	return form
+}
+
+// opValidationCase is a call that must fail with a *ValidationError naming
+// field, with a reason containing reason, before any request is sent.
+type opValidationCase struct {
+	name, field, reason string
+	call                func(ctx context.Context, c *Client) error
+}
+
+func runOpValidationCases(t *testing.T, cases []opValidationCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newTestClient(t)
+			rec := respond(t, mt, 200, "ConfirmOrderReferenceResponse.xml")
+			err := tc.call(context.Background(), c)
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve), "want *ValidationError, got %T %v", err, err)
+			assert.Equal(t, tc.field, ve.Field, ve.Error())
+			assert.Contains(t, ve.Reason, tc.reason)
+			assert.Equal(t, 0, rec.count(), "nothing may be sent")
+		})
+	}
+}
+
+// requireAPIError asserts that err is an *APIError with the given status
+// and code after exactly one attempt, and returns it.
+func requireAPIError(t *testing.T, err error, rec *recorded, status int, code ErrorCode) *APIError {
+	t.Helper()
+	var apiErr *APIError
+	require.True(t, errors.As(err, &apiErr), "want *APIError, got %T %v", err, err)
+	assert.Equal(t, status, apiErr.StatusCode)
+	assert.Equal(t, code, apiErr.Code)
+	assert.Equal(t, "Sender", apiErr.Type)
+	assert.True(t, errors.Is(err, code))
+	assert.False(t, apiErr.Temporary())
+	assert.Equal(t, 1, rec.count(), "a client error is not retried")
+	return apiErr
+}
+
+// withCommonKeys returns the parameter names of a request with the
+// operation's own parameters own, in the sorted order of a request body.
+func withCommonKeys(own ...string) []string {
+	keys := append([]string{"AWSAccessKeyId", "Action", "SellerId", "Signature", "SignatureMethod",
+		"SignatureVersion", "Timestamp", "Version"}, own...)
+	slices.Sort(keys)
+	return keys
 }

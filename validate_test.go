@@ -7,11 +7,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // validationCase is a call that must fail with a *ValidationError naming
-// field, before any request is sent.
+// field, before any request is sent; runOpValidationCases checks it.
 type validationCase struct {
 	name  string
 	field string
@@ -20,18 +19,12 @@ type validationCase struct {
 
 func runValidationCases(t *testing.T, cases []validationCase) {
 	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := newTestClient(t)
-			rec := respond(t, mt, 200, "ConfirmOrderReferenceResponse.xml")
-			err := tc.call(c)
-			var ve *ValidationError
-			require.True(t, errors.As(err, &ve), "want *ValidationError, got %T %v", err, err)
-			assert.Equal(t, tc.field, ve.Field, ve.Error())
-			assert.Contains(t, ve.Error(), tc.field)
-			assert.Equal(t, 0, rec.count(), "nothing may be sent")
-		})
+	ops := make([]opValidationCase, len(cases))
+	for i, tc := range cases {
+		call := tc.call
+		ops[i] = opValidationCase{name: tc.name, field: tc.field, call: func(_ context.Context, c *Client) error { return call(c) }}
 	}
+	runOpValidationCases(t, ops)
 }
 
 func confirmWith(mut func(*ConfirmOrderReferenceInput), opts ...CallOption) func(c *Client) error {
