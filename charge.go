@@ -121,23 +121,43 @@ func (in *ChargeInput) sellerOrderAttributes() *SellerOrderAttributes {
 	return &a
 }
 
+// readyToCharge is the state logic Charge shares between order references
+// and billing agreements: read the state; a Draft object is prepared (set
+// and confirmed) and read again; then it must be Open, or nothing is charged.
+func readyToCharge[S ~string](id string, draft, open S, reason string, get func() (S, error), prepare func() error) error {
+	state, err := get()
+	if err != nil {
+		return err
+	}
+	if state == draft {
+		if err := prepare(); err != nil {
+			return err
+		}
+		if state, err = get(); err != nil {
+			return err
+		}
+	}
+	if state != open {
+		return &StateError{Operation: "Charge", ID: id, State: string(state), Reason: reason}
+	}
+	return nil
+}
+
+func (out *ChargeOutput) step(name string) { out.Steps = append(out.Steps, name) }
+
 func (c *Client) chargeOrderReference(ctx context.Context, in *ChargeInput, opts []CallOption) (*ChargeOutput, error) {
 	id := in.AmazonReferenceID
 	out := &ChargeOutput{AmazonOrderReferenceID: id}
 	get := func() (OrderReferenceState, error) {
-		out.Steps = append(out.Steps, "GetOrderReferenceDetails")
+		out.step("GetOrderReferenceDetails")
 		d, err := c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id}, opts...)
 		if err != nil {
 			return "", err
 		}
 		return d.OrderReferenceDetails.OrderReferenceStatus.State, nil
 	}
-	state, err := get()
-	if err != nil {
-		return nil, err
-	}
-	if state == OrderReferenceDraft {
-		out.Steps = append(out.Steps, "SetOrderReferenceDetails")
+	prepare := func() error {
+		out.step("SetOrderReferenceDetails")
 		if _, err := c.SetOrderReferenceDetails(ctx, &SetOrderReferenceDetailsInput{
 			AmazonOrderReferenceID: id,
 			OrderReferenceAttributes: &OrderReferenceAttributes{
@@ -146,20 +166,17 @@ func (c *Client) chargeOrderReference(ctx context.Context, in *ChargeInput, opts
 				SellerOrderAttributes: in.sellerOrderAttributes(),
 			},
 		}, opts...); err != nil {
-			return nil, err
+			return err
 		}
-		out.Steps = append(out.Steps, "ConfirmOrderReference")
-		if _, err := c.ConfirmOrderReference(ctx, &ConfirmOrderReferenceInput{AmazonOrderReferenceID: id}, opts...); err != nil {
-			return nil, err
-		}
-		if state, err = get(); err != nil {
-			return nil, err
-		}
+		out.step("ConfirmOrderReference")
+		_, err := c.ConfirmOrderReference(ctx, &ConfirmOrderReferenceInput{AmazonOrderReferenceID: id}, opts...)
+		return err
 	}
-	if state != OrderReferenceOpen {
-		return nil, &StateError{Operation: "Charge", ID: id, State: string(state), Reason: "only an Open order reference can be authorized"}
+	if err := readyToCharge(id, OrderReferenceDraft, OrderReferenceOpen,
+		"only an Open order reference can be authorized", get, prepare); err != nil {
+		return nil, err
 	}
-	out.Steps = append(out.Steps, "Authorize")
+	out.step("Authorize")
 	auth, err := c.Authorize(ctx, &AuthorizeInput{
 		AmazonOrderReferenceID:   id,
 		AuthorizationReferenceID: in.AuthorizationReferenceID,
@@ -180,42 +197,35 @@ func (c *Client) chargeBillingAgreement(ctx context.Context, in *ChargeInput, op
 	id := in.AmazonReferenceID
 	out := &ChargeOutput{}
 	get := func() (BillingAgreementState, error) {
-		out.Steps = append(out.Steps, "GetBillingAgreementDetails")
+		out.step("GetBillingAgreementDetails")
 		d, err := c.GetBillingAgreementDetails(ctx, &GetBillingAgreementDetailsInput{AmazonBillingAgreementID: id}, opts...)
 		if err != nil {
 			return "", err
 		}
 		return d.BillingAgreementDetails.BillingAgreementStatus.State, nil
 	}
-	state, err := get()
-	if err != nil {
-		return nil, err
-	}
-	if state == BillingAgreementDraft {
+	prepare := func() error {
 		attrs := &BillingAgreementAttributes{SellerNote: in.SellerNote}
 		if in.SellerOrderID != "" || in.StoreName != "" || in.CustomInformation != "" {
 			attrs.SellerBillingAgreementAttributes = &SellerBillingAgreementAttributes{
 				SellerBillingAgreementID: in.SellerOrderID, StoreName: in.StoreName, CustomInformation: in.CustomInformation}
 		}
 		if *attrs != (BillingAgreementAttributes{}) {
-			out.Steps = append(out.Steps, "SetBillingAgreementDetails")
+			out.step("SetBillingAgreementDetails")
 			if _, err := c.SetBillingAgreementDetails(ctx, &SetBillingAgreementDetailsInput{
 				AmazonBillingAgreementID: id, BillingAgreementAttributes: attrs}, opts...); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		out.Steps = append(out.Steps, "ConfirmBillingAgreement")
-		if _, err := c.ConfirmBillingAgreement(ctx, &ConfirmBillingAgreementInput{AmazonBillingAgreementID: id}, opts...); err != nil {
-			return nil, err
-		}
-		if state, err = get(); err != nil {
-			return nil, err
-		}
+		out.step("ConfirmBillingAgreement")
+		_, err := c.ConfirmBillingAgreement(ctx, &ConfirmBillingAgreementInput{AmazonBillingAgreementID: id}, opts...)
+		return err
 	}
-	if state != BillingAgreementOpen {
-		return nil, &StateError{Operation: "Charge", ID: id, State: string(state), Reason: "only an Open billing agreement can be charged"}
+	if err := readyToCharge(id, BillingAgreementDraft, BillingAgreementOpen,
+		"only an Open billing agreement can be charged", get, prepare); err != nil {
+		return nil, err
 	}
-	out.Steps = append(out.Steps, "AuthorizeOnBillingAgreement")
+	out.step("AuthorizeOnBillingAgreement")
 	auth, err := c.AuthorizeOnBillingAgreement(ctx, &AuthorizeOnBillingAgreementInput{
 		AmazonBillingAgreementID: id,
 		AuthorizationReferenceID: in.AuthorizationReferenceID,
