@@ -272,16 +272,43 @@ func checkParams(op string, params []param, values url.Values) error {
 		if err := checkText(op, p.key, p.value); err != nil {
 			return err
 		}
-		last := p.key[strings.LastIndexByte(p.key, '.')+1:]
-		if rule, ok := paramRules[last]; ok {
-			if reason := rule(p.key, p.value, values); reason != "" {
+		check, ok := paramChecks[p.key[strings.LastIndexByte(p.key, '.')+1:]]
+		if !ok {
+			continue
+		}
+		if check.rule != nil {
+			if reason := check.rule(p.key, p.value, values); reason != "" {
 				return &ValidationError{Operation: op, Field: p.key, Reason: reason}
 			}
 		}
-		if limit, ok := textLimits[last]; ok && utf8.RuneCountInString(p.value) > limit {
-			return &ValidationError{Operation: op, Field: p.key,
-				Reason: fmt.Sprintf("is %d characters long, more than the maximum of %d", utf8.RuneCountInString(p.value), limit)}
+		if check.maxLen > 0 {
+			if n := utf8.RuneCountInString(p.value); n > check.maxLen {
+				return &ValidationError{Operation: op, Field: p.key,
+					Reason: fmt.Sprintf("is %d characters long, more than the maximum of %d", n, check.maxLen)}
+			}
 		}
 	}
 	return nil
 }
+
+// paramCheck is what applies to one wire-name segment: a rule, a length
+// limit, or both.
+type paramCheck struct {
+	rule   paramRule
+	maxLen int
+}
+
+// paramChecks joins paramRules and textLimits, so that each parameter
+// costs one lookup.
+var paramChecks = func() map[string]paramCheck {
+	m := make(map[string]paramCheck, len(paramRules)+len(textLimits))
+	for k, r := range paramRules {
+		m[k] = paramCheck{rule: r}
+	}
+	for k, n := range textLimits {
+		c := m[k]
+		c.maxLen = n
+		m[k] = c
+	}
+	return m
+}()
