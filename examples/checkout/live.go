@@ -69,7 +69,13 @@ func runLive(ctx context.Context, t *transcript, c *amazonpay.Client, opts liveO
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go srv.Serve(ln)
-	defer srv.Close()
+	// Shutdown, not Close: the buyer's browser must get its page even when
+	// we stop right after reading the return (a failed authentication).
+	defer func() {
+		stop, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(stop)
+	}()
 
 	if err := confirmOrder(ctx, t, c, id, total, "live-"+id, base+"/amazon/ok", base+"/amazon/fail"); err != nil {
 		return err

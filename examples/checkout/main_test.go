@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -89,9 +90,14 @@ func liveAgainst(t *testing.T, method amazonpaytest.PaymentMethod) (string, *ama
 		if !assert.NoError(t, err) {
 			return
 		}
+		// The buyer's browser gets the shop's page, whatever the outcome.
 		resp, err := http.Get(back.String())
 		if assert.NoError(t, err) {
+			page, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
+			assert.NoError(t, err)
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "Thank you, you can close this window.\n", string(page))
 		}
 	}()
 	var out bytes.Buffer
