@@ -368,15 +368,21 @@ func TestRetryWaitEndsWithContext(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, rec.count())
 
-	// Deadline during the wait: the last API error is kept beside it.
-	ctx, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel2()
+	// Deadline during the wait: the last API error is kept beside it. The
+	// deadline passes once the first reply is in the client's hands, so the
+	// test does not depend on how fast the machine is.
+	deadline := newExpiringContext()
 	mt2 := httpmock.NewMockTransport()
-	c2, err := NewClient(testConfig(), WithHTTPClient(&http.Client{Transport: mt2}),
+	mt2.RegisterResponder(http.MethodPost, testEndpoint, httpmock.NewBytesResponder(503, fixture(t, "Throttled.xml")))
+	expireAfterReply := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		resp, err := mt2.RoundTrip(req)
+		deadline.expire()
+		return resp, err
+	})
+	c2, err := NewClient(testConfig(), WithHTTPClient(&http.Client{Transport: expireAfterReply}),
 		WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Hour, MaxDelay: time.Hour}))
 	require.NoError(t, err)
-	mt2.RegisterResponder(http.MethodPost, testEndpoint, httpmock.NewBytesResponder(503, fixture(t, "Throttled.xml")))
-	_, err = c2.ConfirmOrderReference(ctx, confirmInput())
+	_, err = c2.ConfirmOrderReference(deadline, confirmInput())
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorIs(t, err, ErrorRequestThrottled)
 	var reqErr *RequestError
@@ -469,5 +475,32 @@ func TestConcurrentCalls(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		form := rec.form(t, i)
 		assert.Equal(t, Sign("test-secret-key", "mws-eu.amazonservices.com", "/OffAmazonPayments_Sandbox/2013-01-01", form), form.Get("Signature"))
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// expiringContext is a context whose deadline passes when the test says so.
+type expiringContext struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newExpiringContext() *expiringContext {
+	return &expiringContext{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (c *expiringContext) expire()               { c.once.Do(func() { close(c.done) }) }
+func (c *expiringContext) Done() <-chan struct{} { return c.done }
+
+func (c *expiringContext) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
 	}
 }

@@ -568,7 +568,7 @@ func TestUpdateBillingAgreementsValidationAndContext(t *testing.T) {
 			return httpmock.NewStringResponse(200, mwsResponse("ValidateBillingAgreement", `<ValidationResult>Success</ValidationResult>`)), nil
 		})
 		ids := []string{"C02-0000000-0000001", "C02-0000000-0000002", "C02-0000000-0000003", "C02-0000000-0000004", "C02-0000000-0000005"}
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second) // well short of the next token at 2 s
 		defer cancel()
 		start := time.Now()
 		res, err := c.UpdateBillingAgreements(ctx, &UpdateBillingAgreementsInput{AmazonBillingAgreementIDs: ids, BillingAgreementType: CustomerInitiatedTransaction})

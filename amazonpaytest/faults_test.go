@@ -1,6 +1,7 @@
 package amazonpaytest_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"testing"
@@ -166,13 +167,22 @@ func TestDelayFault(t *testing.T) {
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
 
-	// A caller that gives up waiting still had the call applied.
-	c := srv.AmazonPay(amazonpay.WithHTTPClient(&http.Client{Transport: srv.Client().Transport, Timeout: 30 * time.Millisecond}),
-		amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{}))
+	// A caller that gives up waiting still had the call applied. It gives
+	// up once the server has logged the call, not after a fixed time, so a
+	// slow machine cannot make it give up before the call arrived.
+	c := srv.AmazonPay(amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{}))
 	id := readyOrder(t, srv, srv.AmazonPay(), "5.00")
-	srv.InjectFault("Authorize", 1, amazonpaytest.Fault{Kind: amazonpaytest.FaultDelay, Delay: 300 * time.Millisecond})
-	_, err = c.Authorize(ctx, authorizeInput(id, "slow", "5.00"))
-	require.Error(t, err)
+	srv.InjectFault("Authorize", 1, amazonpaytest.Fault{Kind: amazonpaytest.FaultDelay, Delay: time.Minute})
+	giveUp, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		for len(srv.RequestsFor("Authorize")) == 0 && giveUp.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err = c.Authorize(giveUp, authorizeInput(id, "slow", "5.00"))
+	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, srv.MoneyMovements().Authorizations)
 	reqs := srv.RequestsFor("Authorize")
 	assert.True(t, reqs[len(reqs)-1].Applied)
