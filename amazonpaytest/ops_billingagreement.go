@@ -180,21 +180,7 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 
 func opCloseBillingAgreement(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	reason := c.text("ClosureReason", 1024)
-	sim := c.simulation(simClosure, reason)
-	switch ba.status.State {
-	case stClosed:
-		return &xResult{} // already done: a retried close succeeds
-	case stOpen, stSuspended:
-	default:
-		invalidBAStatus(ba)
-	}
-	if sim != nil {
-		c.h.setStatus(&ba.status, stClosed, rcAmazonClosed, "")
-	} else {
-		c.h.setStatus(&ba.status, stClosed, rcSellerClosed, reason)
-	}
-	return &xResult{}
+	return c.closeObject(&ba.status, func() { invalidBAStatus(ba) })
 }
 
 func opCreateOrderReferenceForID(c *call) *xResult {

@@ -224,19 +224,27 @@ func opCancelOrderReference(c *call) *xResult {
 
 func opCloseOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
+	return c.closeObject(&o.status, func() { invalidORStatus(o) })
+}
+
+// closeObject closes an Open or Suspended order reference or billing
+// agreement with the call's ClosureReason (Amazon's reason when a closure
+// simulation asks for it). Closing a Closed object again succeeds, so a
+// retried close is safe; any other state gets invalid's error.
+func (c *call) closeObject(st *status, invalid func()) *xResult {
 	reason := c.text("ClosureReason", 1024)
 	sim := c.simulation(simClosure, reason)
-	switch o.status.State {
+	switch st.State {
 	case stClosed:
-		return &xResult{} // already done: a retried close succeeds
+		return &xResult{}
 	case stOpen, stSuspended:
 	default:
-		invalidORStatus(o)
+		invalid()
 	}
 	if sim != nil {
-		c.h.setStatus(&o.status, stClosed, rcAmazonClosed, "")
+		c.h.setStatus(st, stClosed, rcAmazonClosed, "")
 	} else {
-		c.h.setStatus(&o.status, stClosed, rcSellerClosed, reason)
+		c.h.setStatus(st, stClosed, rcSellerClosed, reason)
 	}
 	return &xResult{}
 }
