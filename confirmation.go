@@ -111,7 +111,8 @@ func (r *ConfirmationResult) BuyerMessage(languages string) string {
 
 // ParseConfirmationRedirect reads the query of the buyer's return to
 // SuccessUrl or FailureUrl. It reads ErrorCode first, then
-// AuthenticationStatus. A missing, repeated or unknown value is an error
+// AuthenticationStatus. Blank values (empty or white space only) are
+// ignored. A missing, ambiguously repeated or unknown value is an error
 // (*ValidationError naming the parameter), never a success.
 func ParseConfirmationRedirect(query url.Values) (*ConfirmationResult, error) {
 	const op = "ParseConfirmationRedirect"

@@ -29,6 +29,8 @@ func TestParseConfirmationRedirect(t *testing.T) {
 		{"AuthenticationStatus=Success&ErrorCode=InternalServerError", RedirectInternalServerError, "", ActionRetry, false},
 		// A repeated identical value is not ambiguous; blank ones are ignored.
 		{"AuthenticationStatus=Abandoned&AuthenticationStatus=Abandoned&ErrorCode=", "", AuthenticationAbandoned, ActionChooseAnotherPaymentMethod, false},
+		{"ErrorCode=+&ErrorCode=%09&AuthenticationStatus=Success", "", AuthenticationSuccess, ActionProceed, true},
+		{"ErrorCode=+&ErrorCode=InvalidIdStatus&AuthenticationStatus=Success", RedirectInvalidIDStatus, "", ActionCheckStateAndRetry, false},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			q, err := url.ParseQuery(tc.query)
