@@ -3,6 +3,7 @@ package amazonpay
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -71,6 +72,21 @@ func (c Config) Format(f fmt.State, verb rune) {
 // LogValue keeps the secret key out of log/slog output.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
+// MarshalJSON encodes c with the secret key redacted, so that JSON loggers
+// (slog's JSONHandler, zap, zerolog) and structs holding a Config never
+// reveal it.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config // without methods: no recursion
+	p := plain(c)
+	if p.SecretKey != "" {
+		p.SecretKey = "REDACTED"
+	}
+	return json.Marshal(p)
+}
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
 // Client calls the MWS Amazon Pay API. It is safe for concurrent use and
 // keeps no per-call state.
 type Client struct {
@@ -100,8 +116,19 @@ func (c *Client) String() string {
 		return "amazonpay.Client(nil)"
 	}
 	return fmt.Sprintf("amazonpay.Client{SellerID:%s Region:%s Sandbox:%t Endpoint:%s}",
-		c.cfg.SellerID, c.cfg.Region, c.cfg.Sandbox, c.endpoint)
+		c.cfg.SellerID, c.cfg.Region, c.cfg.Sandbox, redactedURL(c.endpoint))
 }
+
+// redactedURL hides a password in rawURL (an endpoint may carry one).
+func redactedURL(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil {
+		return u.Redacted()
+	}
+	return rawURL
+}
+
+// MarshalJSON encodes c as its String, never its fields.
+func (c *Client) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // GoString is String for %#v.
 func (c *Client) GoString() string { return c.String() }
@@ -117,7 +144,11 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 type Option func(*Client) error
 
 // WithHTTPClient makes the client send with hc: its transport, proxy, TLS
-// settings and timeouts. httpmock.ActivateNonDefault(hc) works on it.
+// settings and timeouts. httpmock.ActivateNonDefault(hc) works on it, before
+// or after NewClient. Redirects are never followed, whatever hc's
+// CheckRedirect says: following one would send the signed body, the buyer's
+// access token and an MWSAuthToken to another host. A 3xx is an
+// *UnexpectedResponseError. hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -246,6 +277,8 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
+	} else {
+		c.hc = withoutRedirects(c.hc)
 	}
 	c.userAgent = userAgent(c.appName, c.appVer)
 	c.userAgentHeader = []string{c.userAgent}
@@ -268,6 +301,31 @@ func defaultHTTPClient() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
+
+// withoutRedirects returns a copy of the caller's hc that never follows a
+// redirect. Its transport is looked up in hc at each request, so a
+// transport swapped in after NewClient (httpmock.ActivateNonDefault) is
+// the one used.
+func withoutRedirects(hc *http.Client) *http.Client {
+	cp := *hc
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cp.Transport = callersTransport{hc}
+	return &cp
+}
+
+// callersTransport sends with the transport the caller's client has now.
+type callersTransport struct{ hc *http.Client }
+
+func (t callersTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if rt := t.hc.Transport; rt != nil {
+		return rt.RoundTrip(req)
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// CloseIdleConnections lets (*http.Client).CloseIdleConnections reach the
+// caller's transport.
+func (t callersTransport) CloseIdleConnections() { t.hc.CloseIdleConnections() }
 
 func userAgent(app, ver string) string {
 	var b strings.Builder
@@ -520,7 +578,9 @@ var formContentType = []string{"application/x-www-form-urlencoded; charset=utf-8
 // A body shorter than its Content-Length is an error (io.ErrUnexpectedEOF).
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
-	if n := resp.ContentLength; n >= 0 && n <= limit {
+	// Only a positive Content-Length sizes the read: a response built by
+	// hand in a test (or by a RoundTripper) leaves it 0 with a full body.
+	if n := resp.ContentLength; n > 0 && n <= limit {
 		// The common case: one exact allocation.
 		buf := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, buf); err != nil {
@@ -584,7 +644,7 @@ func decodeResponse(action string, status int, body []byte, out output) error {
 // keeping the request id if the body carries one.
 func unexpectedResponse(action string, status int, body []byte, err error) *UnexpectedResponseError {
 	return &UnexpectedResponseError{Operation: action, StatusCode: status, RequestID: scanRequestID(body),
-		Snippet: snippet(body), Err: err}
+		Body: body, Err: err}
 }
 
 // scanRequestID finds the text of the first RequestId element of body, or

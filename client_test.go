@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -260,20 +263,41 @@ func TestTransportErrorsAreRetried(t *testing.T) {
 	t.Parallel()
 	c, mt := newTestClient(t)
 	rec := respondSeq(mt,
-		httpmock.ConnectionFailure,
+		connectionReset,
 		fixtureResponder(t, 200, "ConfirmOrderReferenceResponse.xml"))
 	_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
 	require.NoError(t, err)
 	assert.Equal(t, 2, rec.count())
 
 	c, mt = newTestClient(t)
-	rec = respondSeq(mt, httpmock.ConnectionFailure)
+	rec = respondSeq(mt, connectionReset)
 	_, err = c.ConfirmOrderReference(context.Background(), confirmInput())
 	var reqErr *RequestError
 	require.True(t, errors.As(err, &reqErr))
 	assert.Equal(t, 4, reqErr.Attempts)
 	assert.Equal(t, 4, rec.count())
-	assert.ErrorIs(t, err, httpmock.NoResponderFound, "the cause is kept (httpmock.ConnectionFailure)")
+	assert.ErrorIs(t, err, syscall.ECONNRESET, "the cause is kept")
+}
+
+// connectionReset fails as a reset connection does.
+func connectionReset(*http.Request) (*http.Response, error) {
+	return nil, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+}
+
+// TestUnknownTransportErrorIsNotRetried: an error that is not a network
+// failure (httpmock's "no responder found" for a mistyped URL, a custom
+// RoundTripper's own error) fails at once instead of stalling the test in
+// retry waits.
+func TestUnknownTransportErrorIsNotRetried(t *testing.T) {
+	t.Parallel()
+	c, mt := newTestClient(t)
+	rec := respondSeq(mt, httpmock.ConnectionFailure)
+	_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
+	var reqErr *RequestError
+	require.True(t, errors.As(err, &reqErr), "%T %v", err, err)
+	assert.Equal(t, 1, reqErr.Attempts)
+	assert.Equal(t, 1, rec.count())
+	assert.ErrorIs(t, err, httpmock.NoResponderFound)
 }
 
 func TestBadGatewayPageIsRetriedAndReported(t *testing.T) {
@@ -284,8 +308,10 @@ func TestBadGatewayPageIsRetriedAndReported(t *testing.T) {
 	var ue *UnexpectedResponseError
 	require.True(t, errors.As(err, &ue))
 	assert.Equal(t, 502, ue.StatusCode)
-	assert.Contains(t, ue.Snippet, "<title>502 Bad Gateway</title>")
+	assert.Contains(t, string(ue.Body), "<title>502 Bad Gateway</title>")
 	assert.Contains(t, err.Error(), "HTTP 502")
+	assert.Contains(t, err.Error(), "starting <html>")
+	assert.NotContains(t, err.Error(), "Bad Gateway</title>", "the body is never quoted")
 	assert.Equal(t, 4, rec.count())
 }
 
@@ -306,7 +332,7 @@ func TestUnexpectedBodies(t *testing.T) {
 		{"200 ErrorResponse", 200, string(fixture(t, "ErrorResponse.xml")), 1, ErrorOrderReferenceNotModifiable},
 		{"404 empty", 404, "", 1, ""},
 		{"400 long text", 400, long, 1, ""},
-		{"403 ErrorResponse without code", 403, "<ErrorResponse><Error><Code></Code></Error></ErrorResponse>", 1, ""},
+		{"403 ErrorResponse without code", 403, "<ErrorResponse><Error><Code></Code><Message>no code</Message></Error></ErrorResponse>x", 1, ""},
 		{"504 empty", 504, "", 4, ""},
 		{"302 redirect", 302, "", 1, ""},
 	} {
@@ -326,7 +352,10 @@ func TestUnexpectedBodies(t *testing.T) {
 			require.True(t, errors.As(err, &ue), "%T %v", err, err)
 			assert.Equal(t, tc.status, ue.StatusCode)
 			assert.Equal(t, "ConfirmOrderReference", ue.Operation)
-			assert.LessOrEqual(t, len(ue.Snippet), 512)
+			assert.Equal(t, tc.body, string(ue.Body))
+			if len(tc.body) > 8 {
+				assert.NotContains(t, err.Error(), tc.body[len(tc.body)-6:], "the body is never quoted")
+			}
 			assert.NotNil(t, errors.Unwrap(err))
 		})
 	}

@@ -1,9 +1,11 @@
 package amazonpay
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // ErrorCode is an MWS error code, as in ErrorResponse/Error/Code. It
@@ -115,33 +117,65 @@ func (e *ValidationError) Error() string {
 
 // UnexpectedResponseError reports a response that is not a well-formed MWS
 // reply: an HTML error page from a proxy, a truncated or garbled body, a
-// success status with an unexpected document. It never stands for success.
+// success status with an unexpected or incomplete document, a redirect. It
+// never stands for success.
 type UnexpectedResponseError struct {
 	Operation  string
 	StatusCode int
 	// RequestID is the RequestId (or RequestID) found in the body, if any:
 	// the reply came from MWS, which may have acted on the request.
 	RequestID string
-	Snippet   string // the start of the body, at most 512 bytes
-	Err       error  // what was wrong with it
+	// Body is the response body as read (up to the size cap). It may hold
+	// the buyer's name, address or e-mail: Error never prints it, and the
+	// client never logs it.
+	Body []byte
+	Err  error // what was wrong with it
 }
 
-// Error gives the status, the request id if any, the cause and the start
-// of the body.
+// Error gives the status, the request id if any, the cause and the size and
+// first element of the body, never its content.
 func (e *UnexpectedResponseError) Error() string {
 	id := ""
 	if e.RequestID != "" {
 		id = ", request id " + e.RequestID
 	}
-	s := fmt.Sprintf("amazonpay: %s: unexpected response (HTTP %d%s): %v", e.Operation, e.StatusCode, id, e.Err)
-	if e.Snippet != "" {
-		s += fmt.Sprintf("; body starts %q", e.Snippet)
-	}
-	return s
+	return fmt.Sprintf("amazonpay: %s: unexpected response (HTTP %d%s): %v (%s)",
+		e.Operation, e.StatusCode, id, e.Err, describeBody(e.Body))
 }
+
+// GoString is Error for %#v, which would otherwise print Body.
+func (e *UnexpectedResponseError) GoString() string { return e.Error() }
 
 // Unwrap returns the cause.
 func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
+
+// describeBody names a body by its size and its first element (an XML or
+// HTML tag name), which tells an HTML error page from an MWS document
+// without quoting anything the buyer typed.
+func describeBody(body []byte) string {
+	if len(body) == 0 {
+		return "empty body"
+	}
+	desc := fmt.Sprintf("body of %d bytes", len(body))
+	rest := body
+	for {
+		i := bytes.IndexByte(rest, '<')
+		if i < 0 || i+1 >= len(rest) {
+			return desc
+		}
+		rest = rest[i+1:]
+		if c := rest[0]; c == '?' || c == '!' {
+			continue // declaration, comment or doctype
+		}
+		end := bytes.IndexFunc(rest, func(r rune) bool {
+			return !(r == ':' || r == '-' || r == '_' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r))
+		})
+		if end <= 0 {
+			return desc
+		}
+		return desc + " starting <" + string(rest[:end]) + ">"
+	}
+}
 
 // RequestError reports a call that got no complete HTTP response: the
 // connection failed or was reset, the body was cut short, the attempt timed
@@ -160,15 +194,6 @@ func (e *RequestError) Error() string {
 
 // Unwrap returns the cause, e.g. context.Canceled or a *net.OpError.
 func (e *RequestError) Unwrap() error { return e.Err }
-
-const snippetLimit = 512
-
-func snippet(body []byte) string {
-	if len(body) > snippetLimit {
-		body = body[:snippetLimit]
-	}
-	return string(body)
-}
 
 // errorResponse is the MWS ErrorResponse document. The request id is a
 // direct child, spelled RequestId, or RequestID when throttled.

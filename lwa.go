@@ -115,11 +115,11 @@ func (c *Client) getProfileJSON(ctx context.Context, path, token string, out any
 		return &LoginError{StatusCode: resp.StatusCode, Code: apiErr.Code, Description: apiErr.Description}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &UnexpectedResponseError{Operation: op, StatusCode: resp.StatusCode, Snippet: snippet(body),
+		return &UnexpectedResponseError{Operation: op, StatusCode: resp.StatusCode, Body: body,
 			Err: fmt.Errorf("%s answered HTTP %d", path, resp.StatusCode)}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return &UnexpectedResponseError{Operation: op, StatusCode: resp.StatusCode, Snippet: snippet(body), Err: err}
+		return &UnexpectedResponseError{Operation: op, StatusCode: resp.StatusCode, Body: body, Err: err}
 	}
 	return nil
 }

@@ -3,9 +3,12 @@ package amazonpay
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net"
+	"net/url"
+	"syscall"
 	"time"
 )
 
@@ -107,10 +110,26 @@ func retryable(repeatable bool, err error) bool {
 	// call at once). Only a connection that was never opened proves that
 	// the request did not reach MWS.
 	var reqErr *RequestError
-	if !errors.As(err, &reqErr) {
+	if !errors.As(err, &reqErr) || !networkFailure(err) {
 		return false
 	}
 	return repeatable || notSent(err)
+}
+
+// networkFailure reports whether err is a failure of the network or the
+// server's connection, which another attempt may not meet. Any other error
+// of a transport (httpmock's "no responder found" for a URL a test got
+// wrong, a custom RoundTripper's own refusal) would fail again the same way.
+func networkFailure(err error) bool {
+	// *url.Error, which wraps every error of http.Client.Do, is a net.Error
+	// itself: look at what it wraps.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
 }
 
 // notSent reports whether err shows that the request never left the

@@ -49,7 +49,7 @@ func TestCreateOrderReferenceForIdNotRepeatedAfterAmbiguousFailure(t *testing.T)
 		attempts int
 		wantErr  func(t *testing.T, err error)
 	}{
-		{"connection lost", httpmock.ConnectionFailure, 1, func(t *testing.T, err error) {
+		{"connection lost", connectionReset, 1, func(t *testing.T, err error) {
 			var reqErr *RequestError
 			require.True(t, errors.As(err, &reqErr), "%T %v", err, err)
 			assert.Equal(t, 1, reqErr.Attempts)
@@ -90,7 +90,7 @@ func TestCreateOrderReferenceForIdNotRepeatedAfterAmbiguousFailure(t *testing.T)
 
 	// The operations that may be repeated still are, after the same failures.
 	c, mt := newTestClient(t)
-	rec := respondSeq(mt, httpmock.ConnectionFailure, httpmock.NewStringResponder(504, ""),
+	rec := respondSeq(mt, connectionReset, httpmock.NewStringResponder(504, ""),
 		fixtureResponder(t, 200, "ConfirmOrderReferenceResponse.xml"))
 	_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
 	require.NoError(t, err)

@@ -101,7 +101,7 @@ func TestMalformedBody(t *testing.T) {
 	_, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	var unexpected *amazonpay.UnexpectedResponseError
 	require.ErrorAs(t, err, &unexpected)
-	assert.Contains(t, unexpected.Snippet, "&bogus;")
+	assert.Contains(t, string(unexpected.Body), "&bogus;")
 	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	require.NoError(t, err)
 }
@@ -148,7 +148,7 @@ func TestRetriedFaultsAreNotApplied(t *testing.T) {
 				var unexpected *amazonpay.UnexpectedResponseError
 				require.ErrorAs(t, err, &unexpected)
 				assert.Equal(t, http.StatusBadGateway, unexpected.StatusCode)
-				assert.Contains(t, unexpected.Snippet, "502 Bad Gateway")
+				assert.Contains(t, string(unexpected.Body), "502 Bad Gateway")
 			case amazonpaytest.FaultConnectionReset:
 				var reqErr *amazonpay.RequestError
 				require.ErrorAs(t, err, &reqErr)

@@ -1,0 +1,236 @@
+package amazonpay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Issue 7: the trust fixes. Each test here failed before its fix.
+
+// handBuilt is the RoundTripper a Go developer writes in a unit test: a
+// literal *http.Response with no ContentLength.
+type handBuilt struct {
+	status int
+	body   string
+	calls  atomic.Int32
+}
+
+func (h *handBuilt) RoundTrip(req *http.Request) (*http.Response, error) {
+	h.calls.Add(1)
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	return &http.Response{StatusCode: h.status, Body: io.NopCloser(strings.NewReader(h.body))}, nil
+}
+
+func handBuiltClient(t *testing.T, status int, body string, opts ...Option) (*Client, *handBuilt) {
+	t.Helper()
+	rt := &handBuilt{status: status, body: body}
+	c, err := NewClient(testConfig(), append([]Option{WithHTTPClient(&http.Client{Transport: rt}),
+		WithRetryPolicy(RetryPolicy{})}, opts...)...)
+	require.NoError(t, err)
+	return c, rt
+}
+
+// TestHandBuiltResponse: a response without ContentLength is read to EOF.
+func TestHandBuiltResponse(t *testing.T) {
+	ctx := context.Background()
+	t.Run("success", func(t *testing.T) {
+		c, _ := handBuiltClient(t, 200, string(fixture(t, "AuthorizeResponse.xml")))
+		out, err := c.Authorize(ctx, &AuthorizeInput{AmazonOrderReferenceID: "S02-1234567-1234567",
+			AuthorizationReferenceID: "ref-1", AuthorizationAmount: &Price{Amount: "10.00"}})
+		require.NoError(t, err)
+		assert.NotEmpty(t, out.AuthorizationDetails.AmazonAuthorizationID)
+		assert.NotEmpty(t, out.RequestID)
+	})
+	t.Run("ErrorResponse", func(t *testing.T) {
+		c, _ := handBuiltClient(t, 400, string(fixture(t, "CaptureInvalidAuthorizationStatusError.xml")))
+		_, err := c.Capture(ctx, &CaptureInput{AmazonAuthorizationID: "S02-1234567-1234567-A000001",
+			CaptureReferenceID: "cap-1", CaptureAmount: &Price{Amount: "10.00"}})
+		var apiErr *APIError
+		require.True(t, errors.As(err, &apiErr), "%T %v", err, err)
+		assert.Equal(t, ErrorInvalidAuthorizationStatus, apiErr.Code)
+	})
+	t.Run("throttled", func(t *testing.T) {
+		rt := &handBuilt{status: 503, body: string(fixture(t, "Throttled.xml"))}
+		c, err := NewClient(testConfig(), WithHTTPClient(&http.Client{Transport: rt}),
+			WithRetryPolicy(RetryPolicy{MaxRetries: 2, BaseDelay: time.Millisecond, NoJitter: true}))
+		require.NoError(t, err)
+		_, err = c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: "S02-1234567-1234567"})
+		assert.True(t, errors.Is(err, ErrorRequestThrottled), "%v", err)
+		assert.EqualValues(t, 3, rt.calls.Load(), "a throttled call is retried")
+	})
+	t.Run("GetUserInfo", func(t *testing.T) {
+		cfg := testConfig()
+		cfg.ClientID = "amzn1.application-oa2-client.test"
+		calls := 0
+		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			calls++
+			body := `{"aud":"amzn1.application-oa2-client.test","user_id":"amzn1.account.X"}`
+			if strings.HasSuffix(req.URL.Path, "/user/profile") {
+				body = `{"user_id":"amzn1.account.X","name":"Ann","email":"ann@example.com"}`
+			}
+			return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(body))}, nil
+		})
+		c, err := NewClient(cfg, WithHTTPClient(&http.Client{Transport: rt}))
+		require.NoError(t, err)
+		u, err := c.GetUserInfo(ctx, "Atza|token")
+		require.NoError(t, err)
+		assert.Equal(t, "Ann", u.Name)
+		assert.Equal(t, 2, calls)
+	})
+	t.Run("ContentLength -1 over the cap", func(t *testing.T) {
+		c, _ := handBuiltClient(t, 200, string(fixture(t, "AuthorizeResponse.xml")), WithMaxResponseBytes(100))
+		_, err := c.Authorize(ctx, &AuthorizeInput{AmazonOrderReferenceID: "S02-1234567-1234567",
+			AuthorizationReferenceID: "ref-1", AuthorizationAmount: &Price{Amount: "10.00"}})
+		var ue *UnexpectedResponseError
+		require.True(t, errors.As(err, &ue), "%T %v", err, err)
+		assert.ErrorIs(t, err, errTooLarge)
+	})
+}
+
+// buyerData are strings of the GetOrderReferenceDetails fixture that must
+// never reach an error string or a log line.
+func buyerData(t *testing.T) []string {
+	body := string(fixture(t, "GetOrderReferenceDetailsResponse.xml"))
+	var out []string
+	for _, el := range []string{"Name", "Email", "Phone", "AddressLine1", "City"} {
+		i := strings.Index(body, "<"+el+">")
+		if i < 0 {
+			continue
+		}
+		v := body[i+len(el)+2:]
+		v = v[:strings.Index(v, "<")]
+		out = append(out, v)
+	}
+	require.GreaterOrEqual(t, len(out), 3, "fixture holds buyer data")
+	return out
+}
+
+// TestUndecodableSuccessKeepsBuyerDataOut: a 2xx reply cut short is an
+// *UnexpectedResponseError whose text and log line quote no byte of it.
+func TestUndecodableSuccessKeepsBuyerDataOut(t *testing.T) {
+	full := fixture(t, "GetOrderReferenceDetailsResponse.xml")
+	cut := full[:len(full)*3/4]
+	var logBuf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _ := handBuiltClient(t, 200, string(cut), WithLogger(logger))
+	_, err := c.GetOrderReferenceDetails(context.Background(), &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: "S02-1234567-1234567"})
+	var ue *UnexpectedResponseError
+	require.True(t, errors.As(err, &ue), "%T %v", err, err)
+	assert.Equal(t, cut, ue.Body, "the raw bytes stay available to the caller")
+	for _, s := range []string{err.Error(), fmt.Sprintf("%v %+v %#v", err, err, ue), logBuf.String()} {
+		for _, secret := range buyerData(t) {
+			assert.NotContains(t, s, secret)
+		}
+	}
+	assert.Contains(t, err.Error(), "GetOrderReferenceDetails")
+	assert.NotEmpty(t, logBuf.String())
+
+	// The same for the Login with Amazon profile JSON.
+	cfg := testConfig()
+	cfg.ClientID = "cid"
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		body := `{"aud":"cid","user_id":"u"}`
+		if strings.HasSuffix(req.URL.Path, "/user/profile") {
+			body = `{"user_id":"u","name":"Jane Buyer","email":"jane@buyer.example","postal_code":`
+		}
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(body))}, nil
+	})
+	lc, err := NewClient(cfg, WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	_, err = lc.GetUserInfo(context.Background(), "Atza|t")
+	require.True(t, errors.As(err, &ue), "%T %v", err, err)
+	assert.NotContains(t, err.Error(), "Jane")
+	assert.NotContains(t, err.Error(), "jane@buyer.example")
+}
+
+// TestSecretNeverPrinted: every way a Go program prints or logs a value.
+func TestSecretNeverPrintedAnyWay(t *testing.T) {
+	cfg := testConfig()
+	cfg.SecretKey = "sEcReT-kEy-123"
+	c, err := NewClient(cfg, WithEndpoint("https://user:pa55word@proxy.example/OffAmazonPayments_Sandbox/2013-01-01"))
+	require.NoError(t, err)
+	type holder struct {
+		Cfg    Config
+		PCfg   *Config
+		Client *Client
+	}
+	h := holder{Cfg: cfg, PCfg: &cfg, Client: c}
+	values := map[string]any{"Config": cfg, "*Config": &cfg, "*Client": c, "holder": h, "*holder": &h}
+	for name, v := range values {
+		var outs []string
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%T", "%d"} {
+			outs = append(outs, fmt.Sprintf(verb, v))
+		}
+		j, err := json.Marshal(v)
+		require.NoError(t, err, name)
+		outs = append(outs, string(j))
+		ji, err := json.MarshalIndent(v, "", " ")
+		require.NoError(t, err, name)
+		outs = append(outs, string(ji))
+		for _, newHandler := range []func(io.Writer) slog.Handler{
+			func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+			func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+		} {
+			var buf bytes.Buffer
+			slog.New(newHandler(&buf)).Info("x", "v", v, slog.Any("any", v), slog.Group("g", "v", v))
+			outs = append(outs, buf.String())
+		}
+		for _, s := range outs {
+			assert.NotContains(t, s, "sEcReT-kEy-123", "%s printed the secret: %s", name, s)
+			assert.NotContains(t, strings.ToLower(s), strings.ToLower(fmt.Sprintf("%x", "sEcReT-kEy-123")), "%s printed the secret in hex", name)
+			assert.NotContains(t, s, "pa55word", "%s printed the endpoint password: %s", name, s)
+		}
+	}
+	j, err := json.Marshal(cfg)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"SellerID":"A1SELLERTEST","AccessKeyID":"AKIATESTACCESSKEY","SecretKey":"REDACTED",
+		"Region":"de","Sandbox":true,"CurrencyCode":"","PlatformID":"","ClientID":""}`, string(j))
+	assert.Contains(t, c.String(), "proxy.example")
+}
+
+// TestInjectedClientNeverFollowsRedirects: a caller's own http.Client
+// follows 307/308 by default; the signed body must not go elsewhere.
+func TestInjectedClientNeverFollowsRedirects(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		w.Write(fixture(t, "AuthorizeResponse.xml"))
+	}))
+	defer other.Close()
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, other.URL+"/steal", code)
+			}))
+			defer redirector.Close()
+			hc := &http.Client{Timeout: 5 * time.Second} // the caller's own: follows redirects
+			c, err := NewClient(testConfig(), WithHTTPClient(hc), WithEndpoint(redirector.URL), WithRetryPolicy(RetryPolicy{}))
+			require.NoError(t, err)
+			_, err = c.Authorize(context.Background(), &AuthorizeInput{AmazonOrderReferenceID: "S02-1234567-1234567",
+				AuthorizationReferenceID: "ref-1", AuthorizationAmount: &Price{Amount: "10.00"}},
+				WithMWSAuthToken("amzn.mws.secret-token"))
+			var ue *UnexpectedResponseError
+			require.True(t, errors.As(err, &ue), "%T %v", err, err)
+			assert.Equal(t, code, ue.StatusCode)
+			assert.EqualValues(t, 0, elsewhere.Load(), "the request went to the redirect target")
+			assert.Nil(t, hc.CheckRedirect, "the caller's client is not changed")
+		})
+	}
+}
