@@ -277,3 +277,5 @@ type CloseBillingAgreementOutput struct {
 func (c *Client) CloseBillingAgreement(ctx context.Context, in *CloseBillingAgreementInput, opts ...CallOption) (*CloseBillingAgreementOutput, error) {
 	return invoke[CloseBillingAgreementOutput](ctx, c, "CloseBillingAgreement", in, opts)
 }
+
+func (d BillingAgreementDetails) objectID() (string, string) { return "AmazonBillingAgreementId", d.AmazonBillingAgreementID }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -92,6 +91,9 @@ func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 type Client struct {
 	cfg        Config
 	endpoint   string // full URL requests are posted to
+	// endpointURL is endpoint parsed, shared by every request: a
+	// RoundTripper must not modify a request.
+	endpointURL *url.URL
 	profileAPI string // Login with Amazon API base URL, e.g. https://api.sandbox.amazon.de
 	host       string // signed host: host[:port] as in the Host header
 	path       string // signed path
@@ -172,7 +174,7 @@ func WithEndpoint(rawURL string) Option {
 			u.Path = sectionPath(c.cfg.Sandbox)
 		}
 		u.RawQuery, u.Fragment = "", ""
-		c.endpoint, c.host, c.path = u.String(), u.Host, u.EscapedPath()
+		c.endpoint, c.endpointURL, c.host, c.path = u.String(), u, u.Host, u.EscapedPath()
 		return nil
 	}
 }
@@ -550,12 +552,17 @@ func (c *Client) attempt(ctx context.Context, action string, params []param, out
 	mac := c.macs.Get().(*signingMAC)
 	body := signedBody(mac, c.host, c.path, params)
 	c.macs.Put(mac)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	// The header value slices are shared by every request: they are only read.
-	req.Header = http.Header{"Content-Type": formContentType, "User-Agent": c.userAgentHeader}
+	// The request as http.NewRequestWithContext makes it, without parsing
+	// the endpoint again for each attempt. The header value slices are
+	// shared by every request: they are only read.
+	req := (&http.Request{
+		Method: http.MethodPost, URL: c.endpointURL, Host: c.endpointURL.Host,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": formContentType, "User-Agent": c.userAgentHeader},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+		GetBody:       func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil },
+	}).WithContext(ctx)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return 0, err
@@ -568,104 +575,6 @@ func (c *Client) attempt(ctx context.Context, action string, params []param, out
 		return resp.StatusCode, err
 	}
 	return resp.StatusCode, decodeResponse(action, resp.StatusCode, data, out)
-}
-
-var errTooLarge = errors.New("response body exceeds the size cap")
-
-var formContentType = []string{"application/x-www-form-urlencoded; charset=utf-8"}
-
-// readBody reads at most limit bytes of resp's body, drains and closes it.
-// A body shorter than its Content-Length is an error (io.ErrUnexpectedEOF).
-func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	defer resp.Body.Close()
-	// Only a positive Content-Length sizes the read: a response built by
-	// hand in a test (or by a RoundTripper) leaves it 0 with a full body.
-	if n := resp.ContentLength; n > 0 && n <= limit {
-		// The common case: one exact allocation.
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, buf); err != nil {
-			return nil, err
-		}
-		return buf, nil
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, 4096))
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if n > limit {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		return nil, &UnexpectedResponseError{StatusCode: resp.StatusCode, Err: errTooLarge}
-	}
-	return buf.Bytes(), nil
-}
-
-// decodeResponse turns a reply into out or into a typed error. A 2xx reply
-// is a success only if it is the operation's own response document.
-func decodeResponse(action string, status int, body []byte, out output) error {
-	if status < 200 || status > 299 {
-		if apiErr := parseAPIError(action, status, body); apiErr != nil {
-			return apiErr
-		}
-		return unexpectedResponse(action, status, body, errors.New("no MWS ErrorResponse in the body"))
-	}
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return unexpectedResponse(action, status, body, fmt.Errorf("no XML document: %w", err))
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch start.Name.Local {
-		case action + "Response":
-			if err := dec.DecodeElement(out, &start); err != nil {
-				return unexpectedResponse(action, status, body, err)
-			}
-			m := out.metadata()
-			m.RawXML = body
-			if m.RequestID == "" {
-				m.RequestID = scanRequestID(body)
-			}
-			return nil
-		case "ErrorResponse":
-			if apiErr := parseAPIError(action, status, body); apiErr != nil {
-				return apiErr
-			}
-		}
-		return unexpectedResponse(action, status, body,
-			fmt.Errorf("unexpected document <%s>, want <%sResponse>", start.Name.Local, action))
-	}
-}
-
-// unexpectedResponse reports a reply that is not a well-formed MWS answer,
-// keeping the request id if the body carries one.
-func unexpectedResponse(action string, status int, body []byte, err error) *UnexpectedResponseError {
-	return &UnexpectedResponseError{Operation: action, StatusCode: status, RequestID: scanRequestID(body),
-		Body: body, Err: err}
-}
-
-// scanRequestID finds the text of the first RequestId element of body, or
-// of a RequestID (capital D), which some endpoints send.
-func scanRequestID(body []byte) string {
-	for _, name := range []string{"RequestId", "RequestID"} {
-		open, end := "<"+name+">", "</"+name+">"
-		i := bytes.Index(body, []byte(open))
-		if i < 0 {
-			continue
-		}
-		rest := body[i+len(open):]
-		j := bytes.Index(rest, []byte(end))
-		if j < 0 {
-			continue
-		}
-		if id := strings.TrimSpace(string(rest[:j])); id != "" {
-			return id
-		}
-	}
-	return ""
 }
 
 func (c *Client) logAttempt(ctx context.Context, action string, attempt, status int, out output, err error, d time.Duration) {

@@ -212,7 +212,7 @@ type errorResponse struct {
 // not an ErrorResponse with an error code.
 func parseAPIError(op string, status int, body []byte) *APIError {
 	var er errorResponse
-	if xml.Unmarshal(body, &er) != nil || len(er.Errors) == 0 || er.Errors[0].Code == "" {
+	if newXMLDecoder(bytes.NewReader(body)).Decode(&er) != nil || len(er.Errors) == 0 || er.Errors[0].Code == "" {
 		return nil
 	}
 	first := er.Errors[0]

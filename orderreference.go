@@ -349,3 +349,5 @@ type CreateOrderReferenceForIdOutput struct {
 func (c *Client) CreateOrderReferenceForId(ctx context.Context, in *CreateOrderReferenceForIdInput, opts ...CallOption) (*CreateOrderReferenceForIdOutput, error) {
 	return invoke[CreateOrderReferenceForIdOutput](ctx, c, "CreateOrderReferenceForId", in, opts)
 }
+
+func (d OrderReferenceDetails) objectID() (string, string) { return "AmazonOrderReferenceId", d.AmazonOrderReferenceID }

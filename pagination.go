@@ -10,8 +10,9 @@ import (
 // ListOrderReference finds, following NextPageToken with
 // ListOrderReferenceByNextToken page after page. It stops at the first
 // error, which it yields with a zero OrderReference, and when ctx ends. A
-// page whose NextPageToken repeats an earlier one ends the iteration with
-// an *UnexpectedResponseError rather than looping.
+// page whose NextPageToken repeats an earlier one, and an empty page that
+// still carries a NextPageToken, end the iteration with an
+// *UnexpectedResponseError rather than looping.
 //
 //	for oro, err := range c.ListOrderReferenceAll(ctx, in) {
 //		if err != nil {
@@ -35,6 +36,12 @@ func (c *Client) ListOrderReferenceAll(ctx context.Context, in *ListOrderReferen
 				}
 			}
 			if token == "" {
+				return
+			}
+			if len(page) == 0 {
+				// Each empty page with a fresh token would loop for ever.
+				yield(OrderReference{}, &UnexpectedResponseError{Operation: "ListOrderReferenceByNextToken", StatusCode: 200,
+					Err: errors.New("an empty page with a NextPageToken")})
 				return
 			}
 			if seen[token] {

@@ -248,3 +248,9 @@ type GetRefundDetailsOutput struct {
 func (c *Client) GetRefundDetails(ctx context.Context, in *GetRefundDetailsInput, opts ...CallOption) (*GetRefundDetailsOutput, error) {
 	return invoke[GetRefundDetailsOutput](ctx, c, "GetRefundDetails", in, opts)
 }
+
+func (d AuthorizationDetails) objectID() (string, string) { return "AmazonAuthorizationId", d.AmazonAuthorizationID }
+
+func (d CaptureDetails) objectID() (string, string) { return "AmazonCaptureId", d.AmazonCaptureID }
+
+func (d RefundDetails) objectID() (string, string) { return "AmazonRefundId", d.AmazonRefundID }

@@ -151,3 +151,7 @@ type ReverseProviderCreditOutput struct {
 func (c *Client) ReverseProviderCredit(ctx context.Context, in *ReverseProviderCreditInput, opts ...CallOption) (*ReverseProviderCreditOutput, error) {
 	return invoke[ReverseProviderCreditOutput](ctx, c, "ReverseProviderCredit", in, opts)
 }
+
+func (d ProviderCreditDetails) objectID() (string, string) { return "AmazonProviderCreditId", d.AmazonProviderCreditID }
+
+func (d ProviderCreditReversalDetails) objectID() (string, string) { return "AmazonProviderCreditReversalId", d.AmazonProviderCreditReversalID }
