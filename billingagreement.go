@@ -278,4 +278,6 @@ func (c *Client) CloseBillingAgreement(ctx context.Context, in *CloseBillingAgre
 	return invoke[CloseBillingAgreementOutput](ctx, c, "CloseBillingAgreement", in, opts)
 }
 
-func (d BillingAgreementDetails) objectID() (string, string) { return "AmazonBillingAgreementId", d.AmazonBillingAgreementID }
+func (d BillingAgreementDetails) objectID() (string, string) {
+	return "AmazonBillingAgreementId", d.AmazonBillingAgreementID
+}

@@ -89,19 +89,19 @@ func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 // Client calls the MWS Amazon Pay API. It is safe for concurrent use and
 // keeps no per-call state.
 type Client struct {
-	cfg        Config
-	endpoint   string // full URL requests are posted to
+	cfg      Config
+	endpoint string // full URL requests are posted to
 	// endpointURL is endpoint parsed, shared by every request: a
 	// RoundTripper must not modify a request.
 	endpointURL *url.URL
-	profileAPI string // Login with Amazon API base URL, e.g. https://api.sandbox.amazon.de
-	host       string // signed host: host[:port] as in the Host header
-	path       string // signed path
-	hc         *http.Client
-	now        func() time.Time
-	retry      RetryPolicy
-	logger     *slog.Logger
-	userAgent  string
+	profileAPI  string // Login with Amazon API base URL, e.g. https://api.sandbox.amazon.de
+	host        string // signed host: host[:port] as in the Host header
+	path        string // signed path
+	hc          *http.Client
+	now         func() time.Time
+	retry       RetryPolicy
+	logger      *slog.Logger
+	userAgent   string
 	// userAgentHeader is userAgent as a header value, shared by requests.
 	userAgentHeader []string
 	appName         string

@@ -350,4 +350,6 @@ func (c *Client) CreateOrderReferenceForId(ctx context.Context, in *CreateOrderR
 	return invoke[CreateOrderReferenceForIdOutput](ctx, c, "CreateOrderReferenceForId", in, opts)
 }
 
-func (d OrderReferenceDetails) objectID() (string, string) { return "AmazonOrderReferenceId", d.AmazonOrderReferenceID }
+func (d OrderReferenceDetails) objectID() (string, string) {
+	return "AmazonOrderReferenceId", d.AmazonOrderReferenceID
+}

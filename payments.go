@@ -249,7 +249,9 @@ func (c *Client) GetRefundDetails(ctx context.Context, in *GetRefundDetailsInput
 	return invoke[GetRefundDetailsOutput](ctx, c, "GetRefundDetails", in, opts)
 }
 
-func (d AuthorizationDetails) objectID() (string, string) { return "AmazonAuthorizationId", d.AmazonAuthorizationID }
+func (d AuthorizationDetails) objectID() (string, string) {
+	return "AmazonAuthorizationId", d.AmazonAuthorizationID
+}
 
 func (d CaptureDetails) objectID() (string, string) { return "AmazonCaptureId", d.AmazonCaptureID }
 

@@ -152,6 +152,10 @@ func (c *Client) ReverseProviderCredit(ctx context.Context, in *ReverseProviderC
 	return invoke[ReverseProviderCreditOutput](ctx, c, "ReverseProviderCredit", in, opts)
 }
 
-func (d ProviderCreditDetails) objectID() (string, string) { return "AmazonProviderCreditId", d.AmazonProviderCreditID }
+func (d ProviderCreditDetails) objectID() (string, string) {
+	return "AmazonProviderCreditId", d.AmazonProviderCreditID
+}
 
-func (d ProviderCreditReversalDetails) objectID() (string, string) { return "AmazonProviderCreditReversalId", d.AmazonProviderCreditReversalID }
+func (d ProviderCreditReversalDetails) objectID() (string, string) {
+	return "AmazonProviderCreditReversalId", d.AmazonProviderCreditReversalID
+}
