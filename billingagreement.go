@@ -281,3 +281,10 @@ func (c *Client) CloseBillingAgreement(ctx context.Context, in *CloseBillingAgre
 func (d BillingAgreementDetails) objectID() (string, string) {
 	return "AmazonBillingAgreementId", d.AmazonBillingAgreementID
 }
+
+func (in *CloseBillingAgreementInput) settledCode() ErrorCode { return ErrorInvalidBillingAgreementStatus }
+
+func (in *CloseBillingAgreementInput) settled(ctx context.Context, c *Client, opts []CallOption) (bool, error) {
+	out, err := c.GetBillingAgreementDetails(ctx, &GetBillingAgreementDetailsInput{AmazonBillingAgreementID: in.AmazonBillingAgreementID}, opts...)
+	return err == nil && out.BillingAgreementDetails.BillingAgreementStatus.State == BillingAgreementClosed, err
+}

@@ -416,10 +416,27 @@ func invoke[O any, I any, PO interface {
 	}
 	out := new(O)
 	_, once := any(in).(unrepeatable)
-	if err := c.send(ctx, action, params, !once, PO(out)); err != nil {
+	ambiguous, err := c.send(ctx, action, params, !once, PO(out))
+	if err != nil {
+		if s, ok := any(in).(settling); ok && ambiguous && c.settled(ctx, s, err, opts) {
+			return out, nil
+		}
 		return nil, err
 	}
 	return out, nil
+}
+
+// settled reports whether a call that failed with err after an ambiguous
+// attempt had in fact reached its target state: MWS applied the earlier
+// attempt, whose reply was lost, and refused the retry because the object
+// was no longer in the state it left.
+func (c *Client) settled(ctx context.Context, s settling, err error, opts []CallOption) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != s.settledCode() {
+		return false
+	}
+	done, gerr := s.settled(ctx, c, opts)
+	return gerr == nil && done
 }
 
 // buildParams validates in and returns its parameters plus the common ones,
@@ -483,8 +500,9 @@ func (c *Client) applyDefaults(in input, values url.Values) {
 }
 
 // send signs and posts params, retrying as the policy allows, and decodes
-// the reply into out.
-func (c *Client) send(ctx context.Context, action string, params []param, repeatable bool, out output) error {
+// the reply into out. ambiguous reports that an attempt before the last one
+// failed in a way that leaves open whether MWS acted on it.
+func (c *Client) send(ctx context.Context, action string, params []param, repeatable bool, out output) (ambiguous bool, err error) {
 	ts := -1
 	for i := range params {
 		if params[i].key == "Timestamp" {
@@ -492,10 +510,12 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 			break
 		}
 	}
-	var err error
 	for attempt := 1; ; attempt++ {
 		if cerr := ctx.Err(); cerr != nil {
-			return &RequestError{Operation: action, Attempts: attempt - 1, Err: errors.Join(cerr, err)}
+			return ambiguous, abandoned(action, attempt-1, cerr, err)
+		}
+		if err != nil && mayHaveActed(err) {
+			ambiguous = true
 		}
 		params[ts].value = c.timestamp()
 		start := time.Now()
@@ -514,10 +534,20 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 				slog.String("operation", action), slog.Int("attempt", attempt), slog.Duration("wait", wait))
 		}
 		if serr := sleepCtx(ctx, wait); serr != nil {
-			return &RequestError{Operation: action, Attempts: attempt, Err: errors.Join(serr, err)}
+			return ambiguous, abandoned(action, attempt, serr, err)
 		}
 	}
-	return err
+	return ambiguous, err
+}
+
+// abandoned is the error of a call whose context ended before it could
+// retry: the context's error, and the last attempt's error if there was one.
+func abandoned(action string, attempts int, ctxErr, last error) error {
+	var reqErr *RequestError
+	if errors.As(last, &reqErr) && reqErr.Operation == action && reqErr.Last == nil {
+		last = reqErr.Err // the attempt's own cause, without a second prefix
+	}
+	return &RequestError{Operation: action, Attempts: attempts, Err: ctxErr, Last: last}
 }
 
 // formattedTime is a Timestamp value and the second it stands for.

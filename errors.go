@@ -181,19 +181,41 @@ func describeBody(body []byte) string {
 // connection failed or was reset, the body was cut short, the attempt timed
 // out, or the context ended. Err is the cause; errors.Is(err,
 // context.Canceled) and the like see through it.
+//
+// When the context ends while the client waits to retry, Err is the
+// context's error and Last the error of the last attempt, e.g. the
+// *APIError of a 503: errors.Is(err, context.DeadlineExceeded) and
+// errors.As(err, &apiErr) both hold. Check the context first: the call was
+// abandoned, and the last attempt's error only says why it was being
+// retried.
 type RequestError struct {
 	Operation string
 	Attempts  int // how many attempts were made
 	Err       error
+	// Last is the error of the last attempt when the context ended during
+	// a retry wait; nil otherwise.
+	Last error
 }
 
-// Error gives the operation, the number of attempts and the cause.
+// Error gives the operation, the number of attempts and the cause, and the
+// last attempt's error when there is one, on one line.
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("amazonpay: %s: request failed after %d attempt(s): %v", e.Operation, e.Attempts, e.Err)
+	s := fmt.Sprintf("amazonpay: %s: request failed after %d attempt(s): %v", e.Operation, e.Attempts, e.Err)
+	if e.Last != nil {
+		last := strings.TrimPrefix(e.Last.Error(), "amazonpay: "+e.Operation+": ")
+		s += "; last attempt: " + strings.ReplaceAll(last, "\n", " ")
+	}
+	return s
 }
 
-// Unwrap returns the cause, e.g. context.Canceled or a *net.OpError.
-func (e *RequestError) Unwrap() error { return e.Err }
+// Unwrap returns the cause, e.g. context.Canceled or a *net.OpError, and
+// the last attempt's error when there is one.
+func (e *RequestError) Unwrap() []error {
+	if e.Last == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Last}
+}
 
 // errorResponse is the MWS ErrorResponse document. The request id is a
 // direct child, spelled RequestId, or RequestID when throttled.

@@ -353,3 +353,21 @@ func (c *Client) CreateOrderReferenceForId(ctx context.Context, in *CreateOrderR
 func (d OrderReferenceDetails) objectID() (string, string) {
 	return "AmazonOrderReferenceId", d.AmazonOrderReferenceID
 }
+
+func (in *CancelOrderReferenceInput) settledCode() ErrorCode { return ErrorInvalidOrderReferenceStatus }
+
+func (in *CancelOrderReferenceInput) settled(ctx context.Context, c *Client, opts []CallOption) (bool, error) {
+	return orderReferenceIn(ctx, c, in.AmazonOrderReferenceID, OrderReferenceCanceled, opts)
+}
+
+func (in *CloseOrderReferenceInput) settledCode() ErrorCode { return ErrorInvalidOrderReferenceStatus }
+
+func (in *CloseOrderReferenceInput) settled(ctx context.Context, c *Client, opts []CallOption) (bool, error) {
+	return orderReferenceIn(ctx, c, in.AmazonOrderReferenceID, OrderReferenceClosed, opts)
+}
+
+// orderReferenceIn reports whether the order reference is in state.
+func orderReferenceIn(ctx context.Context, c *Client, id string, state OrderReferenceState, opts []CallOption) (bool, error) {
+	out, err := c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id}, opts...)
+	return err == nil && out.OrderReferenceDetails.OrderReferenceStatus.State == state, err
+}

@@ -256,3 +256,10 @@ func (d AuthorizationDetails) objectID() (string, string) {
 func (d CaptureDetails) objectID() (string, string) { return "AmazonCaptureId", d.AmazonCaptureID }
 
 func (d RefundDetails) objectID() (string, string) { return "AmazonRefundId", d.AmazonRefundID }
+
+func (in *CloseAuthorizationInput) settledCode() ErrorCode { return ErrorInvalidAuthorizationStatus }
+
+func (in *CloseAuthorizationInput) settled(ctx context.Context, c *Client, opts []CallOption) (bool, error) {
+	out, err := c.GetAuthorizationDetails(ctx, &GetAuthorizationDetailsInput{AmazonAuthorizationID: in.AmazonAuthorizationID}, opts...)
+	return err == nil && out.AuthorizationDetails.AuthorizationStatus.State == AuthorizationClosed, err
+}

@@ -33,6 +33,15 @@ import (
 // after a failure that leaves open whether MWS acted (a lost or truncated
 // reply, a gateway's 502 or 504): look at the billing agreement before
 // calling it again.
+//
+// A retry never turns a success into a failure. CloseAuthorization,
+// CloseOrderReference, CancelOrderReference and CloseBillingAgreement,
+// retried after an attempt that MWS may have carried out, meet an object
+// already closed or canceled, and MWS refuses them (InvalidAuthorizationStatus,
+// InvalidOrderReferenceStatus, InvalidBillingAgreementStatus). The client
+// then reads the object with the matching Get: if it is in the operation's
+// target state, the call returns success (with an empty RequestID, since the
+// reply that carried it was lost); otherwise MWS's refusal.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt; 0 turns
 	// retrying off.
@@ -130,6 +139,27 @@ func networkFailure(err error) bool {
 	var netErr net.Error
 	return errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
+}
+
+// mayHaveActed reports whether MWS may have carried out an attempt that
+// failed with err: anything but a connection never opened, or MWS's own
+// refusal before acting (throttled, unavailable, any other ErrorResponse).
+func mayHaveActed(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Code == ErrorInternalServerError
+	}
+	return !notSent(err)
+}
+
+// settling is implemented by the inputs of operations that move an object
+// into a final state (close, cancel). Retried after an attempt whose reply
+// was lost, such an operation meets the object already in that state, and
+// MWS refuses it with settledCode; settled then asks MWS for the object's
+// state, and if it is the operation's target state the call succeeded.
+type settling interface {
+	settledCode() ErrorCode
+	settled(ctx context.Context, c *Client, opts []CallOption) (bool, error)
 }
 
 // notSent reports whether err shows that the request never left the
