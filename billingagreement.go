@@ -282,7 +282,9 @@ func (d BillingAgreementDetails) objectID() (string, string) {
 	return "AmazonBillingAgreementId", d.AmazonBillingAgreementID
 }
 
-func (in *CloseBillingAgreementInput) settledCode() ErrorCode { return ErrorInvalidBillingAgreementStatus }
+func (in *CloseBillingAgreementInput) settledCode() ErrorCode {
+	return ErrorInvalidBillingAgreementStatus
+}
 
 func (in *CloseBillingAgreementInput) settled(ctx context.Context, c *Client, opts []CallOption) (bool, error) {
 	out, err := c.GetBillingAgreementDetails(ctx, &GetBillingAgreementDetailsInput{AmazonBillingAgreementID: in.AmazonBillingAgreementID}, opts...)
