@@ -82,11 +82,16 @@ func (c *Client) UpdateBillingAgreements(ctx context.Context, in *UpdateBillingA
 	if v.err != nil {
 		return nil, v.err
 	}
-	// Every id is checked before the first call, so that a typo does not
-	// leave the batch half done.
+	// Every id, and the calls made for it, are checked before the first
+	// call, so that a typo or a bad amount does not leave the batch half
+	// done or pace through calls that cannot succeed.
 	for _, id := range in.AmazonBillingAgreementIDs {
 		if reason := paramRules["AmazonBillingAgreementId"]("AmazonBillingAgreementId", id, nil); reason != "" {
 			return nil, &ValidationError{Operation: op, Field: "AmazonBillingAgreementIDs", Reason: reason}
+		}
+		if err := c.checkAll(opts, step{"SetBillingAgreementDetails", in.setInput(id)},
+			step{"ValidateBillingAgreement", &ValidateBillingAgreementInput{AmazonBillingAgreementID: id}}); err != nil {
+			return nil, err
 		}
 	}
 	quota := in.Quota
@@ -141,13 +146,7 @@ func (c *Client) updateBillingAgreement(ctx context.Context, in *UpdateBillingAg
 	if res.Err = setPacer.wait(ctx); res.Err != nil {
 		return res
 	}
-	_, res.Err = c.SetBillingAgreementDetails(ctx, &SetBillingAgreementDetailsInput{
-		AmazonBillingAgreementID: id,
-		BillingAgreementAttributes: &BillingAgreementAttributes{
-			BillingAgreementType: in.BillingAgreementType,
-			SubscriptionAmount:   in.SubscriptionAmount,
-		},
-	}, opts...)
+	_, res.Err = c.SetBillingAgreementDetails(ctx, in.setInput(id), opts...)
 	if res.Err != nil {
 		return res
 	}
@@ -171,6 +170,17 @@ func (c *Client) updateBillingAgreement(ctx context.Context, in *UpdateBillingAg
 		res.Err = errors.New("amazonpay: ValidateBillingAgreement: no ValidationResult in the response")
 	}
 	return res
+}
+
+// setInput is the SetBillingAgreementDetails call for agreement id.
+func (in *UpdateBillingAgreementsInput) setInput(id string) *SetBillingAgreementDetailsInput {
+	return &SetBillingAgreementDetailsInput{
+		AmazonBillingAgreementID: id,
+		BillingAgreementAttributes: &BillingAgreementAttributes{
+			BillingAgreementType: in.BillingAgreementType,
+			SubscriptionAmount:   in.SubscriptionAmount,
+		},
+	}
 }
 
 // pacer is a token bucket: burst tokens, one more every interval.

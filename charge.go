@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 )
 
@@ -25,12 +26,24 @@ type StateError struct {
 	ID        string // the order reference or billing agreement id
 	State     string // its state
 	Reason    string
+	// Err is the kind of problem, when it has a name:
+	// ErrConfirmationFlowRequired.
+	Err error
 }
+
+// ErrConfirmationFlowRequired is the cause of the *StateError that Charge
+// returns for a Draft order reference in the EU or UK: there a one-time
+// purchase is confirmed with return URLs and authenticated by the buyer in
+// the Confirmation Flow before it can be authorized.
+var ErrConfirmationFlowRequired = errors.New("amazonpay: the Confirmation Flow is required")
 
 // Error describes the state problem.
 func (e *StateError) Error() string {
 	return fmt.Sprintf("amazonpay: %s: %s is %s: %s", e.Operation, e.ID, e.State, e.Reason)
 }
+
+// Unwrap returns Err.
+func (e *StateError) Unwrap() error { return e.Err }
 
 // ChargeInput is the input of Charge.
 type ChargeInput struct {
@@ -81,9 +94,17 @@ type ChargeOutput struct {
 //     GetBillingAgreementDetails again; if Open, AuthorizeOnBillingAgreement.
 //     Any other state is a *StateError.
 //
-// Charge confirms without SuccessUrl/FailureUrl, so with Strong Customer
-// Authentication (EU/UK) run the Confirmation Flow first: on an Open order
-// reference Charge goes straight to Authorize.
+// Every step's input is validated before the first call: bad input is a
+// *ValidationError naming the step's operation and field, and nothing is
+// sent.
+//
+// Charge confirms without SuccessUrl/FailureUrl, which Strong Customer
+// Authentication (EU/UK) does not allow for one-time purchases: there a
+// Draft order reference is a *StateError wrapping
+// ErrConfirmationFlowRequired, and nothing is set, confirmed or
+// authorized. Run the Confirmation Flow first; on the Open order reference
+// Charge goes straight to Authorize. Billing agreements are charged
+// merchant-initiated in every region.
 func (c *Client) Charge(ctx context.Context, in *ChargeInput, opts ...CallOption) (*ChargeOutput, error) {
 	const op = "Charge"
 	if in == nil {
@@ -145,39 +166,41 @@ func readyToCharge[S ~string](id string, draft, open S, reason string, get func(
 
 func (out *ChargeOutput) step(name string) { out.Steps = append(out.Steps, name) }
 
-func (c *Client) chargeOrderReference(ctx context.Context, in *ChargeInput, opts []CallOption) (*ChargeOutput, error) {
-	id := in.AmazonReferenceID
-	out := &ChargeOutput{AmazonOrderReferenceID: id}
-	get := func() (OrderReferenceState, error) {
-		out.step("GetOrderReferenceDetails")
-		d, err := c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id}, opts...)
-		if err != nil {
-			return "", err
-		}
-		return d.OrderReferenceDetails.OrderReferenceStatus.State, nil
-	}
-	prepare := func() error {
-		out.step("SetOrderReferenceDetails")
-		if _, err := c.SetOrderReferenceDetails(ctx, &SetOrderReferenceDetailsInput{
-			AmazonOrderReferenceID: id,
-			OrderReferenceAttributes: &OrderReferenceAttributes{
-				OrderTotal:            in.Amount,
-				SellerNote:            in.SellerNote,
-				SellerOrderAttributes: in.sellerOrderAttributes(),
-			},
-		}, opts...); err != nil {
+// check validates in as the pipeline would before sending it, without
+// sending anything: a convenience checks every step before its first call.
+func (c *Client) check(action string, in input, opts []CallOption) error {
+	_, err := c.buildParams(action, in, opts)
+	return err
+}
+
+// checkAll runs check on each step in order and returns the first error.
+func (c *Client) checkAll(opts []CallOption, steps ...step) error {
+	for _, s := range steps {
+		if err := c.check(s.action, s.in, opts); err != nil {
 			return err
 		}
-		out.step("ConfirmOrderReference")
-		_, err := c.ConfirmOrderReference(ctx, &ConfirmOrderReferenceInput{AmazonOrderReferenceID: id}, opts...)
-		return err
 	}
-	if err := readyToCharge(id, OrderReferenceDraft, OrderReferenceOpen,
-		"only an Open order reference can be authorized", get, prepare); err != nil {
-		return nil, err
+	return nil
+}
+
+type step struct {
+	action string
+	in     input
+}
+
+func (c *Client) chargeOrderReference(ctx context.Context, in *ChargeInput, opts []CallOption) (*ChargeOutput, error) {
+	id := in.AmazonReferenceID
+	get := &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id}
+	set := &SetOrderReferenceDetailsInput{
+		AmazonOrderReferenceID: id,
+		OrderReferenceAttributes: &OrderReferenceAttributes{
+			OrderTotal:            in.Amount,
+			SellerNote:            in.SellerNote,
+			SellerOrderAttributes: in.sellerOrderAttributes(),
+		},
 	}
-	out.step("Authorize")
-	auth, err := c.Authorize(ctx, &AuthorizeInput{
+	confirm := &ConfirmOrderReferenceInput{AmazonOrderReferenceID: id}
+	authorize := &AuthorizeInput{
 		AmazonOrderReferenceID:   id,
 		AuthorizationReferenceID: in.AuthorizationReferenceID,
 		AuthorizationAmount:      in.Amount,
@@ -185,7 +208,42 @@ func (c *Client) chargeOrderReference(ctx context.Context, in *ChargeInput, opts
 		TransactionTimeout:       in.TransactionTimeout,
 		CaptureNow:               in.CaptureNow,
 		SoftDescriptor:           in.SoftDescriptor,
-	}, opts...)
+	}
+	if err := c.checkAll(opts, step{"GetOrderReferenceDetails", get}, step{"SetOrderReferenceDetails", set},
+		step{"ConfirmOrderReference", confirm}, step{"Authorize", authorize}); err != nil {
+		return nil, err
+	}
+	out := &ChargeOutput{AmazonOrderReferenceID: id}
+	getState := func() (OrderReferenceState, error) {
+		out.step("GetOrderReferenceDetails")
+		d, err := c.GetOrderReferenceDetails(ctx, get, opts...)
+		if err != nil {
+			return "", err
+		}
+		return d.OrderReferenceDetails.OrderReferenceStatus.State, nil
+	}
+	prepare := func() error {
+		if c.cfg.Region.SCARequired() {
+			// Confirming without return URLs would skip the buyer's
+			// authentication: the issuer declines, the order is Suspended.
+			return &StateError{Operation: "Charge", ID: id, State: string(OrderReferenceDraft), Err: ErrConfirmationFlowRequired,
+				Reason: "in the EU and UK a one-time purchase goes through the Confirmation Flow: ConfirmOrderReference with " +
+					"SuccessURL and FailureURL, the buyer's redirect (ParseConfirmationRedirect), then Authorize or Charge on the Open order reference"}
+		}
+		out.step("SetOrderReferenceDetails")
+		if _, err := c.SetOrderReferenceDetails(ctx, set, opts...); err != nil {
+			return err
+		}
+		out.step("ConfirmOrderReference")
+		_, err := c.ConfirmOrderReference(ctx, confirm, opts...)
+		return err
+	}
+	if err := readyToCharge(id, OrderReferenceDraft, OrderReferenceOpen,
+		"only an Open order reference can be authorized", getState, prepare); err != nil {
+		return nil, err
+	}
+	out.step("Authorize")
+	auth, err := c.Authorize(ctx, authorize, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -195,38 +253,18 @@ func (c *Client) chargeOrderReference(ctx context.Context, in *ChargeInput, opts
 
 func (c *Client) chargeBillingAgreement(ctx context.Context, in *ChargeInput, opts []CallOption) (*ChargeOutput, error) {
 	id := in.AmazonReferenceID
-	out := &ChargeOutput{}
-	get := func() (BillingAgreementState, error) {
-		out.step("GetBillingAgreementDetails")
-		d, err := c.GetBillingAgreementDetails(ctx, &GetBillingAgreementDetailsInput{AmazonBillingAgreementID: id}, opts...)
-		if err != nil {
-			return "", err
-		}
-		return d.BillingAgreementDetails.BillingAgreementStatus.State, nil
+	get := &GetBillingAgreementDetailsInput{AmazonBillingAgreementID: id}
+	attrs := &BillingAgreementAttributes{SellerNote: in.SellerNote}
+	if in.SellerOrderID != "" || in.StoreName != "" || in.CustomInformation != "" {
+		attrs.SellerBillingAgreementAttributes = &SellerBillingAgreementAttributes{
+			SellerBillingAgreementID: in.SellerOrderID, StoreName: in.StoreName, CustomInformation: in.CustomInformation}
 	}
-	prepare := func() error {
-		attrs := &BillingAgreementAttributes{SellerNote: in.SellerNote}
-		if in.SellerOrderID != "" || in.StoreName != "" || in.CustomInformation != "" {
-			attrs.SellerBillingAgreementAttributes = &SellerBillingAgreementAttributes{
-				SellerBillingAgreementID: in.SellerOrderID, StoreName: in.StoreName, CustomInformation: in.CustomInformation}
-		}
-		if *attrs != (BillingAgreementAttributes{}) {
-			out.step("SetBillingAgreementDetails")
-			if _, err := c.SetBillingAgreementDetails(ctx, &SetBillingAgreementDetailsInput{
-				AmazonBillingAgreementID: id, BillingAgreementAttributes: attrs}, opts...); err != nil {
-				return err
-			}
-		}
-		out.step("ConfirmBillingAgreement")
-		_, err := c.ConfirmBillingAgreement(ctx, &ConfirmBillingAgreementInput{AmazonBillingAgreementID: id}, opts...)
-		return err
+	var set *SetBillingAgreementDetailsInput // only when there is something to set
+	if *attrs != (BillingAgreementAttributes{}) {
+		set = &SetBillingAgreementDetailsInput{AmazonBillingAgreementID: id, BillingAgreementAttributes: attrs}
 	}
-	if err := readyToCharge(id, BillingAgreementDraft, BillingAgreementOpen,
-		"only an Open billing agreement can be charged", get, prepare); err != nil {
-		return nil, err
-	}
-	out.step("AuthorizeOnBillingAgreement")
-	auth, err := c.AuthorizeOnBillingAgreement(ctx, &AuthorizeOnBillingAgreementInput{
+	confirm := &ConfirmBillingAgreementInput{AmazonBillingAgreementID: id}
+	authorize := &AuthorizeOnBillingAgreementInput{
 		AmazonBillingAgreementID: id,
 		AuthorizationReferenceID: in.AuthorizationReferenceID,
 		AuthorizationAmount:      in.Amount,
@@ -236,7 +274,41 @@ func (c *Client) chargeBillingAgreement(ctx context.Context, in *ChargeInput, op
 		SoftDescriptor:           in.SoftDescriptor,
 		SellerNote:               in.SellerNote,
 		SellerOrderAttributes:    in.sellerOrderAttributes(),
-	}, opts...)
+	}
+	steps := []step{{"GetBillingAgreementDetails", get}}
+	if set != nil {
+		steps = append(steps, step{"SetBillingAgreementDetails", set})
+	}
+	steps = append(steps, step{"ConfirmBillingAgreement", confirm}, step{"AuthorizeOnBillingAgreement", authorize})
+	if err := c.checkAll(opts, steps...); err != nil {
+		return nil, err
+	}
+	out := &ChargeOutput{}
+	getState := func() (BillingAgreementState, error) {
+		out.step("GetBillingAgreementDetails")
+		d, err := c.GetBillingAgreementDetails(ctx, get, opts...)
+		if err != nil {
+			return "", err
+		}
+		return d.BillingAgreementDetails.BillingAgreementStatus.State, nil
+	}
+	prepare := func() error {
+		if set != nil {
+			out.step("SetBillingAgreementDetails")
+			if _, err := c.SetBillingAgreementDetails(ctx, set, opts...); err != nil {
+				return err
+			}
+		}
+		out.step("ConfirmBillingAgreement")
+		_, err := c.ConfirmBillingAgreement(ctx, confirm, opts...)
+		return err
+	}
+	if err := readyToCharge(id, BillingAgreementDraft, BillingAgreementOpen,
+		"only an Open billing agreement can be charged", getState, prepare); err != nil {
+		return nil, err
+	}
+	out.step("AuthorizeOnBillingAgreement")
+	auth, err := c.AuthorizeOnBillingAgreement(ctx, authorize, opts...)
 	if err != nil {
 		return nil, err
 	}

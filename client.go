@@ -255,10 +255,15 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		return nil, configError("AccessKeyID", "is required")
 	case cfg.SecretKey == "":
 		return nil, configError("SecretKey", "is required")
-	case !cfg.Region.Valid():
+	}
+	// One rule for the region, here and in ParseRegion: "DE" and " uk " are
+	// the regions they name.
+	region, err := ParseRegion(string(cfg.Region))
+	if err != nil {
 		return nil, configError("Region", fmt.Sprintf("%q is not one of us, na, uk, de, eu, jp", string(cfg.Region)))
 	}
-	cfg.CurrencyCode = strings.ToUpper(strings.TrimSpace(cfg.CurrencyCode))
+	cfg.Region = region
+	cfg.CurrencyCode = asciiUpper(strings.TrimSpace(cfg.CurrencyCode))
 	if cfg.CurrencyCode == "" {
 		cfg.CurrencyCode = cfg.Region.DefaultCurrency()
 	} else if !supportedCurrency(cfg.CurrencyCode) {
@@ -458,6 +463,9 @@ func (c *Client) buildParams(action string, in input, opts []CallOption) ([]para
 	c.applyDefaults(in, values)
 	seller := c.cfg.SellerID
 	if co.sellerID != "" {
+		if strings.TrimSpace(co.sellerID) == "" {
+			return nil, &ValidationError{Operation: action, Field: "SellerId", Reason: "is blank (WithSellerID)"}
+		}
 		seller = co.sellerID
 	}
 	// The common parameters go straight into the slice: they need no

@@ -141,11 +141,11 @@ func ParseConfirmationRedirect(query url.Values) (*ConfirmationResult, error) {
 	}
 	res := &ConfirmationResult{}
 	switch {
-	case strings.EqualFold(status, string(AuthenticationSuccess)):
+	case asciiEqualFold(status, string(AuthenticationSuccess)):
 		res.AuthenticationStatus, res.Action = AuthenticationSuccess, ActionProceed
-	case strings.EqualFold(status, string(AuthenticationFailure)):
+	case asciiEqualFold(status, string(AuthenticationFailure)):
 		res.AuthenticationStatus, res.Action = AuthenticationFailure, ActionCancelAndReturnToCart
-	case strings.EqualFold(status, string(AuthenticationAbandoned)):
+	case asciiEqualFold(status, string(AuthenticationAbandoned)):
 		res.AuthenticationStatus, res.Action = AuthenticationAbandoned, ActionChooseAnotherPaymentMethod
 	default:
 		return nil, &ValidationError{Operation: op, Field: "AuthenticationStatus", Reason: fmt.Sprintf("unknown status %q", status)}
@@ -216,7 +216,7 @@ func MessageLanguage(languages string) string {
 			}
 		}
 		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
-		primary = strings.ToLower(primary)
+		primary = asciiLower(primary)
 		// Earlier entries win ties, as in Accept-Language.
 		if slices.Contains([]string{"en", "fr", "de", "it", "es"}, primary) && q > bestQ {
 			best, bestQ = primary, q

@@ -114,9 +114,18 @@ func TestNewReferenceID(t *testing.T) {
 	}
 }
 
+// newUSTestClient is newTestClient for a US merchant, where one-time
+// purchases need no Confirmation Flow; it posts to the same test endpoint.
+func newUSTestClient(t *testing.T) (*Client, *httpmock.MockTransport) {
+	cfg := testConfig()
+	cfg.Region = RegionUS
+	cfg.CurrencyCode = "EUR"
+	return newTestClientConfig(t, cfg, WithEndpoint(testEndpoint))
+}
+
 func TestChargeOrderReferenceDraft(t *testing.T) {
 	t.Parallel()
-	c, mt := newTestClient(t)
+	c, mt := newUSTestClient(t)
 	const id = "S02-1234567-7654321"
 	r := routeActions(mt, map[string][]string{
 		"GetOrderReferenceDetails": {
@@ -180,7 +189,7 @@ func TestChargeRefusesOtherStates(t *testing.T) {
 		assert.Equal(t, []string{"GetOrderReferenceDetails"}, r.calls(), "nothing authorized")
 	}
 	// Still Draft after confirming (constraints): no Authorize.
-	c, mt := newTestClient(t)
+	c, mt := newUSTestClient(t)
 	r := routeActions(mt, map[string][]string{
 		"GetOrderReferenceDetails": {mwsResponse("GetOrderReferenceDetails", oroDetails(id, OrderReferenceDraft))},
 		"SetOrderReferenceDetails": {mwsResponse("SetOrderReferenceDetails", oroDetails(id, OrderReferenceDraft))},
@@ -195,7 +204,7 @@ func TestChargeRefusesOtherStates(t *testing.T) {
 func TestChargeStopsAtTheFirstError(t *testing.T) {
 	t.Parallel()
 	const id = "S02-1234567-7654321"
-	c, mt := newTestClient(t)
+	c, mt := newUSTestClient(t)
 	r := routeActions(mt, map[string][]string{
 		"GetOrderReferenceDetails": {mwsResponse("GetOrderReferenceDetails", oroDetails(id, OrderReferenceDraft))},
 		"SetOrderReferenceDetails": {string(fixture(t, "ErrorResponse.xml"))},
@@ -548,6 +557,16 @@ func TestUpdateBillingAgreementsValidationAndContext(t *testing.T) {
 			_, err := c.UpdateBillingAgreements(ctx, &UpdateBillingAgreementsInput{AmazonBillingAgreementIDs: []string{"C02-0000000-0000001"}, BillingAgreementType: "Monthly"})
 			return err
 		}},
+		{"negative subscription amount", "BillingAgreementAttributes.SubscriptionAmount.Amount", func(c *Client) error {
+			_, err := c.UpdateBillingAgreements(ctx, &UpdateBillingAgreementsInput{AmazonBillingAgreementIDs: []string{"C02-0000000-0000001"},
+				BillingAgreementType: MerchantInitiatedTransaction, SubscriptionAmount: &Price{Amount: "-9.99"}})
+			return err
+		}},
+		{"subscription currency", "BillingAgreementAttributes.SubscriptionAmount.CurrencyCode", func(c *Client) error {
+			_, err := c.UpdateBillingAgreements(ctx, &UpdateBillingAgreementsInput{AmazonBillingAgreementIDs: []string{"C02-0000000-0000001"},
+				BillingAgreementType: MerchantInitiatedTransaction, SubscriptionAmount: &Price{Amount: "9.99", CurrencyCode: "XYZ"}})
+			return err
+		}},
 		{"negative quota", "Quota", func(c *Client) error {
 			_, err := c.UpdateBillingAgreements(ctx, &UpdateBillingAgreementsInput{AmazonBillingAgreementIDs: []string{"C02-0000000-0000001"},
 				BillingAgreementType: CustomerInitiatedTransaction, Quota: Quota{Burst: -1}})
@@ -668,4 +687,75 @@ func TestProfileEndpoints(t *testing.T) {
 	}
 	_, err := NewClient(testConfig(), WithProfileEndpoint("not a url"))
 	assert.Error(t, err)
+}
+
+// TestChargeDraftInSCARegionNeedsTheConfirmationFlow: in the EU and UK a
+// Draft order reference is neither set, confirmed nor authorized.
+func TestChargeDraftInSCARegionNeedsTheConfirmationFlow(t *testing.T) {
+	t.Parallel()
+	const id = "S02-1234567-7654321"
+	for _, region := range []Region{RegionDE, RegionEU, RegionUK} {
+		cfg := testConfig()
+		cfg.Region = region
+		c, mt := newTestClientConfig(t, cfg)
+		r := routeActions(mt, map[string][]string{
+			"GetOrderReferenceDetails": {mwsResponse("GetOrderReferenceDetails", oroDetails(id, OrderReferenceDraft))},
+		})
+		out, err := c.Charge(context.Background(), &ChargeInput{AmazonReferenceID: id, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}})
+		assert.Nil(t, out)
+		assert.ErrorIs(t, err, ErrConfirmationFlowRequired, string(region))
+		var se *StateError
+		require.True(t, errors.As(err, &se))
+		assert.Equal(t, "Draft", se.State)
+		assert.Contains(t, err.Error(), "ConfirmOrderReference with SuccessURL and FailureURL")
+		assert.Equal(t, []string{"GetOrderReferenceDetails"}, r.calls(), "nothing set, confirmed or authorized")
+	}
+	// A billing agreement is charged merchant-initiated in the EU as well.
+	const ba = "C02-5555555-6666666"
+	c, mt := newTestClient(t)
+	r := routeActions(mt, map[string][]string{
+		"GetBillingAgreementDetails":  {mwsResponse("GetBillingAgreementDetails", baDetails(ba, BillingAgreementOpen))},
+		"AuthorizeOnBillingAgreement": {mwsResponse("AuthorizeOnBillingAgreement", authDetails("S02-1111111-2222222-A000001")+"<AmazonOrderReferenceId>S02-1111111-2222222</AmazonOrderReferenceId>")},
+	})
+	_, err := c.Charge(context.Background(), &ChargeInput{AmazonReferenceID: ba, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"GetBillingAgreementDetails", "AuthorizeOnBillingAgreement"}, r.calls())
+}
+
+// TestChargeValidatesEveryStepFirst: bad input for a later step is refused
+// before the first call, naming that step's operation and field.
+func TestChargeValidatesEveryStepFirst(t *testing.T) {
+	t.Parallel()
+	const id, ba = "S02-1234567-7654321", "C02-5555555-6666666"
+	long := strings.Repeat("n", 256)
+	for _, tc := range []struct {
+		name, op, field string
+		in              ChargeInput
+	}{
+		{"reference id with a space", "Authorize", "AuthorizationReferenceId",
+			ChargeInput{AmazonReferenceID: id, AuthorizationReferenceID: "auth 1", Amount: &Price{Amount: "5"}}},
+		{"soft descriptor too long", "Authorize", "SoftDescriptor",
+			ChargeInput{AmazonReferenceID: id, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}, SoftDescriptor: strings.Repeat("d", 17)}},
+		{"authorization note too long", "Authorize", "SellerAuthorizationNote",
+			ChargeInput{AmazonReferenceID: id, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}, SellerAuthorizationNote: long}},
+		{"transaction timeout", "Authorize", "TransactionTimeout",
+			ChargeInput{AmazonReferenceID: id, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}, TransactionTimeout: Int(1441)}},
+		{"seller note too long", "SetOrderReferenceDetails", "OrderReferenceAttributes.SellerNote",
+			ChargeInput{AmazonReferenceID: id, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}, SellerNote: strings.Repeat("n", 1025)}},
+		{"billing agreement timeout", "AuthorizeOnBillingAgreement", "TransactionTimeout",
+			ChargeInput{AmazonReferenceID: ba, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}, TransactionTimeout: Int(1441)}},
+		{"billing agreement note", "AuthorizeOnBillingAgreement", "SellerAuthorizationNote",
+			ChargeInput{AmazonReferenceID: ba, AuthorizationReferenceID: "a", Amount: &Price{Amount: "5"}, SellerAuthorizationNote: long}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := newUSTestClient(t)
+			r := routeActions(mt, map[string][]string{})
+			_, err := c.Charge(context.Background(), &tc.in)
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve), "%T %v", err, err)
+			assert.Equal(t, tc.op, ve.Operation)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Empty(t, r.calls(), "nothing is sent")
+		})
+	}
 }

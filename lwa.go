@@ -57,13 +57,19 @@ func (c *Client) GetUserInfo(ctx context.Context, accessToken string) (*UserInfo
 	}
 	token := strings.TrimSpace(accessToken)
 	if decoded, err := url.QueryUnescape(token); err == nil {
-		token = decoded
+		token = strings.TrimSpace(decoded)
 	}
 	if token == "" {
 		return nil, &ValidationError{Operation: op, Field: "accessToken", Reason: "is required"}
 	}
 	if err := checkText(op, "accessToken", token); err != nil {
 		return nil, err
+	}
+	// The token goes into a header: no line break or control character may
+	// split it (checkText lets tab, CR and LF through for notes).
+	if i := strings.IndexFunc(token, func(r rune) bool { return r < 0x20 || r == 0x7f }); i >= 0 {
+		return nil, &ValidationError{Operation: op, Field: "accessToken",
+			Reason: fmt.Sprintf("contains the control character %U, which a header cannot carry", rune(token[i]))}
 	}
 	var info struct {
 		Audience string `json:"aud"`

@@ -56,6 +56,7 @@ type AuthorizeInput struct {
 
 func (in *AuthorizeInput) validate(v *validator) {
 	v.present("AuthorizationAmount.Amount", in.AuthorizationAmount != nil)
+	v.positive("AuthorizationAmount.Amount", in.AuthorizationAmount)
 	in.ProviderCreditList.check(v, "ProviderCreditList")
 }
 
@@ -94,10 +95,14 @@ func (c *Client) GetAuthorizationDetails(ctx context.Context, in *GetAuthorizati
 // CloseAuthorizationInput is the input of CloseAuthorization.
 type CloseAuthorizationInput struct {
 	AmazonAuthorizationID string `url:"AmazonAuthorizationId"`   // required
-	ClosureReason         string `url:"ClosureReason,omitempty"` // ≤ 1024 characters
+	ClosureReason         string `url:"ClosureReason,omitempty"` // ≤ 255 characters
 }
 
-func (in *CloseAuthorizationInput) validate(*validator) {}
+func (in *CloseAuthorizationInput) validate(v *validator) {
+	// 255 here, where other closures allow 1024: the reason becomes the
+	// authorization's ReasonDescription.
+	v.maxLen("ClosureReason", in.ClosureReason, 255)
+}
 
 // CloseAuthorizationOutput is the output of CloseAuthorization.
 type CloseAuthorizationOutput struct {
@@ -146,6 +151,7 @@ type CaptureInput struct {
 
 func (in *CaptureInput) validate(v *validator) {
 	v.present("CaptureAmount.Amount", in.CaptureAmount != nil)
+	v.positive("CaptureAmount.Amount", in.CaptureAmount)
 	in.ProviderCreditList.check(v, "ProviderCreditList")
 }
 
@@ -214,6 +220,7 @@ type RefundInput struct {
 
 func (in *RefundInput) validate(v *validator) {
 	v.present("RefundAmount.Amount", in.RefundAmount != nil)
+	v.positive("RefundAmount.Amount", in.RefundAmount)
 	in.ProviderCreditReversalList.check(v, "ProviderCreditReversalList")
 }
 

@@ -47,7 +47,7 @@ var regions = map[Region]regionInfo{
 // ParseRegion turns a region key such as "de", "DE" or " uk " into a Region.
 // It accepts exactly the keys of the Region constants, in any case.
 func ParseRegion(s string) (Region, error) {
-	r := Region(strings.ToLower(strings.TrimSpace(s)))
+	r := Region(asciiLower(strings.TrimSpace(s)))
 	if _, ok := regions[r]; !ok {
 		return "", fmt.Errorf("amazonpay: unknown region %q (want one of us, na, uk, de, eu, jp)", s)
 	}

@@ -3,6 +3,7 @@ package amazonpay
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -142,12 +143,12 @@ func TestRetryAfterLostReplySettles(t *testing.T) {
 // MWS error both reachable.
 func TestContextEndsDuringRetryWait(t *testing.T) {
 	t.Parallel()
-	c, mt := newTestClient(t, WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Hour, NoJitter: true}))
 	ctx, cancel := context.WithCancel(context.Background())
-	mt.RegisterResponder(http.MethodPost, testEndpoint, func(req *http.Request) (*http.Response, error) {
-		cancel() // the reply is in the client's hands; the wait to retry ends at once
-		return httpmock.NewBytesResponse(503, fixture(t, "Throttled.xml")), nil
-	})
+	// The context ends when the client starts to wait for its retry: after
+	// the attempt's reply is in its hands, whatever the machine's speed.
+	c, mt := newTestClient(t, WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Hour, NoJitter: true}),
+		WithLogger(slog.New(cancelOnRetry{cancel})))
+	mt.RegisterResponder(http.MethodPost, testEndpoint, httpmock.NewBytesResponder(503, fixture(t, "Throttled.xml")))
 	_, err := c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: "S02-1234567-7654321"})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -162,12 +163,10 @@ func TestContextEndsDuringRetryWait(t *testing.T) {
 		"last attempt: RequestThrottled (HTTP 503, request id d702fd8e-206f-4da4-95e0-1e7422474077): Request is throttled", msg)
 
 	// A transport failure as the last attempt: its cause, without a second prefix.
-	c, mt = newTestClient(t, WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Hour, NoJitter: true}))
 	ctx, cancel = context.WithCancel(context.Background())
-	mt.RegisterResponder(http.MethodPost, testEndpoint, func(req *http.Request) (*http.Response, error) {
-		cancel()
-		return connectionReset(req)
-	})
+	c, mt = newTestClient(t, WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Hour, NoJitter: true}),
+		WithLogger(slog.New(cancelOnRetry{cancel})))
+	mt.RegisterResponder(http.MethodPost, testEndpoint, connectionReset)
 	_, err = c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: "S02-1234567-7654321"})
 	assert.ErrorIs(t, err, context.Canceled)
 	msg = err.Error()
@@ -176,3 +175,17 @@ func TestContextEndsDuringRetryWait(t *testing.T) {
 	assert.Contains(t, msg, "last attempt: ")
 	assert.Contains(t, msg, "connection reset by peer")
 }
+
+// cancelOnRetry is a slog handler that ends a context when the client logs
+// that it is about to wait for a retry.
+type cancelOnRetry struct{ cancel context.CancelFunc }
+
+func (h cancelOnRetry) Enabled(context.Context, slog.Level) bool { return true }
+func (h cancelOnRetry) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "amazonpay: retrying" {
+		h.cancel()
+	}
+	return nil
+}
+func (h cancelOnRetry) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h cancelOnRetry) WithGroup(string) slog.Handler      { return h }

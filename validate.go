@@ -35,6 +35,52 @@ func (v *validator) required(field, s string) {
 	}
 }
 
+// positive fails when p's amount is zero. MWS moves no money of zero; the
+// one documented zero charge, the placeholder AuthorizeOnBillingAgreement
+// of 0.00 that keeps a billing agreement's authentication alive, does not
+// call this.
+func (v *validator) positive(field string, p *Price) {
+	if p != nil && amountPattern.MatchString(p.Amount) && strings.Trim(p.Amount, "0.") == "" {
+		v.fail(field, "%q is zero: the amount must be more than 0", p.Amount)
+	}
+}
+
+// maxLen fails when s is longer than n characters: for limits that depend
+// on the operation, not only on the parameter's name.
+func (v *validator) maxLen(field, s string, n int) {
+	if l := utf8.RuneCountInString(s); l > n {
+		v.fail(field, "is %d characters long, more than the maximum of %d", l, n)
+	}
+}
+
+// asciiLower lowers A-Z only. Unicode case mapping would let look-alikes
+// through: strings.EqualFold("ſuccess", "Success") is true.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// asciiUpper raises a-z only (see asciiLower).
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	return string(b)
+}
+
+// asciiEqualFold is strings.EqualFold for ASCII letters only.
+func asciiEqualFold(a, b string) bool {
+	return len(a) == len(b) && asciiLower(a) == asciiLower(b)
+}
+
 // present fails if ok is false.
 func (v *validator) present(field string, ok bool) {
 	if !ok {
@@ -222,7 +268,7 @@ func returnURLRule(_, value string, _ url.Values) string {
 }
 
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	if asciiEqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -236,8 +282,9 @@ func jsonRule(_, value string, _ url.Values) string {
 	return ""
 }
 
-// checkText rejects invalid UTF-8 and control characters other than tab,
-// line feed and carriage return, which MWS cannot store faithfully.
+// checkText rejects invalid UTF-8, control characters other than tab, line
+// feed and carriage return, and U+FFFE and U+FFFF: what XML 1.0 cannot
+// carry, MWS cannot store or return faithfully.
 func checkText(op, field, value string) error {
 	ascii := true
 	for i := 0; i < len(value); i++ {
@@ -259,6 +306,9 @@ func checkText(op, field, value string) error {
 	for _, r := range value {
 		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || 0x80 <= r && r < 0xa0 {
 			return &ValidationError{Operation: op, Field: field, Reason: fmt.Sprintf("contains the control character %U", r)}
+		}
+		if r == 0xFFFE || r == 0xFFFF {
+			return &ValidationError{Operation: op, Field: field, Reason: fmt.Sprintf("contains %U, which XML cannot carry", r)}
 		}
 	}
 	return nil
