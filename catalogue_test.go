@@ -116,6 +116,7 @@ func catalogueClient(t *testing.T, cfgChange func(*Config)) (*Client, *httpmock.
 	}
 	mt := httpmock.NewMockTransport()
 	counter := &countingTransport{next: mt}
+	// The helper's own transport is replaced: every request goes through counter.
 	c, _ := newTestClientConfig(t, cfg, WithHTTPClient(&http.Client{Transport: counter}))
 	return c, mt, counter
 }
@@ -150,12 +151,12 @@ func TestBadInputCatalogue(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			err := row.call(ctx, c)
+			assert.Equal(t, int64(0), sent.n.Load(), "requests sent %s", row.note)
 			var ve *ValidationError
 			require.True(t, errors.As(err, &ve), "want *ValidationError, got %T %v %s", err, err, row.note)
 			assert.Equal(t, row.op, ve.Operation, "%v %s", ve, row.note)
 			assert.Equal(t, row.field, ve.Field, "%v %s", ve, row.note)
 			assert.NotEmpty(t, ve.Reason)
-			assert.Equal(t, int64(0), sent.n.Load(), "requests sent %s", row.note)
 		})
 	}
 
@@ -489,6 +490,8 @@ func paymentRows() []badInput {
 		capture.bad("thousands space", "CaptureAmount.Amount", capAmount("1 000")),
 		capture.bad("mixed-case currency", "CaptureAmount.CurrencyCode", func(in *cp) { in.CaptureAmount = &Price{Amount: "1.00", CurrencyCode: "GBp"} }),
 		capture.bad("note of 256", "SellerCaptureNote", func(in *cp) { in.SellerCaptureNote = chars(256) }),
+		capture.bad("encoded surrogate in note", "SellerCaptureNote", func(in *cp) { in.SellerCaptureNote = "a\xed\xa0\x80b" }),
+		capture.bad("truncated UTF-8 in note", "SellerCaptureNote", func(in *cp) { in.SellerCaptureNote = "price \xe2\x82" }),
 		capture.bad("soft descriptor of 17", "SoftDescriptor", func(in *cp) { in.SoftDescriptor = strings.Repeat("s", 17) }),
 		capture.bad("provider credit without amount", "ProviderCreditList.member.1.CreditAmount.Amount", func(in *cp) {
 			in.ProviderCreditList = ProviderCreditList{{ProviderID: "A1PROVIDER"}}
@@ -528,6 +531,7 @@ func paymentRows() []badInput {
 		refund.bad("JPY with a decimal", "RefundAmount.Amount", refundAmount("500.0", "JPY")),
 		refund.bad("currency name", "RefundAmount.CurrencyCode", refundAmount("5.00", "EURO")),
 		refund.bad("note of 256", "SellerRefundNote", func(in *rf) { in.SellerRefundNote = chars(256) }),
+		refund.bad("shift out in note", "SellerRefundNote", func(in *rf) { in.SellerRefundNote = "a\x0eb" }),
 		refund.bad("soft descriptor of 17", "SoftDescriptor", func(in *rf) { in.SoftDescriptor = strings.Repeat("r", 17) }),
 		refund.bad("reversal without amount", "ProviderCreditReversalList.member.1.CreditReversalAmount.Amount", func(in *rf) {
 			in.ProviderCreditReversalList = ProviderCreditReversalList{{ProviderID: "A1PROVIDER"}}
