@@ -112,8 +112,16 @@ func (r *ConfirmationResult) BuyerMessage(languages string) string {
 // ParseConfirmationRedirect reads the query of the buyer's return to
 // SuccessUrl or FailureUrl. It reads ErrorCode first, then
 // AuthenticationStatus. Blank values (empty or white space only) are
-// ignored. A missing, ambiguously repeated or unknown value is an error
-// (*ValidationError naming the parameter), never a success.
+// ignored; values compare without regard to ASCII case only, so no Unicode
+// look-alike ("ſuccess") passes. A missing, ambiguously repeated or unknown
+// value is an error (*ValidationError naming the parameter), never a
+// success.
+//
+// The redirect is unauthenticated input: anyone can open the SuccessUrl
+// with AuthenticationStatus=Success. It tells the shop what to do next, not
+// that the order is paid. Take the order reference id from the buyer's
+// session, not from the URL, and mark the order paid only when Authorize
+// says so (an Open authorization, or Closed with CaptureNow).
 func ParseConfirmationRedirect(query url.Values) (*ConfirmationResult, error) {
 	const op = "ParseConfirmationRedirect"
 	if code, ok, err := singleParam(op, query, "ErrorCode"); err != nil {

@@ -15,11 +15,15 @@
 //		Sandbox:     true,
 //	}, amazonpay.WithAppInfo("my-shop", "1.4.2"))
 //
+// Or from the AMAZON_PAY_* environment variables: ConfigFromEnv.
+//
 // NewClient refuses a missing seller id, access key or secret key and an
 // unknown region with a *ValidationError. The secret key is never printed:
-// Config's String, GoString, Format and LogValue redact it.
+// Config's String, GoString, Format, LogValue, MarshalJSON and MarshalText
+// redact it, so fmt, log/slog (text and JSON) and JSON loggers are safe.
 //
-// Options: WithHTTPClient (proxies, TLS, timeouts, httpmock), WithEndpoint
+// Options: WithHTTPClient (proxies, TLS, timeouts, httpmock; redirects
+// are never followed, whatever the client's CheckRedirect), WithEndpoint
 // (another host, e.g. an amazonpaytest server), WithClock, WithRetryPolicy,
 // WithLogger (log/slog), WithAppInfo (User-Agent), WithMaxResponseBytes,
 // WithProfileEndpoint (Login with Amazon).
@@ -38,15 +42,18 @@
 // Every MWS action is a method named after it, taking a context, an
 // OpInput and call options and returning an OpOutput with the typed
 // result, the RequestID and the raw XML. Amounts are decimal text in a
-// Price, never floats. Optional parameters are pointers (Bool, Int, String,
-// Ptr) so that false and 0 can be sent on purpose; nil is not sent.
+// Price, never floats (PriceFromMinor makes one from cents). Optional
+// parameters are pointers (Bool, Int, Ptr) so that false and 0 can be sent
+// on purpose; nil is not sent.
 //
 // Conveniences built on the operations: Charge (set, confirm and authorize
-// where the state allows), GetPaymentDetails (an order reference with every
+// where the state allows; in the EU and UK a Draft order reference needs the
+// Confirmation Flow first), GetPaymentDetails (an order reference with every
 // authorization, capture and refund), ListOrderReferenceAll (an iterator
 // over every page), UpdateBillingAgreements (the PSD2 update of existing
 // billing agreements, paced within the quotas), GetUserInfo (the buyer's
-// Login with Amazon profile) and NewReferenceID.
+// Login with Amazon profile) and NewReferenceID. Each checks the input of
+// every call it will make before its first one.
 //
 // # The SCA flow for one-time purchases (EU/UK)
 //
@@ -59,8 +66,10 @@
 //     ParseConfirmationRedirect(r.URL.Query()) reads ErrorCode first, then
 //     AuthenticationStatus, and says what to do (RecommendedAction) and
 //     what to tell the buyer (BuyerMessage, in English, French, German,
-//     Italian or Spanish).
-//  4. On Proceed, Authorize (and Capture).
+//     Italian or Spanish). The redirect is unauthenticated: it says what
+//     to do next, never that the order is paid.
+//  4. On Proceed, Authorize (and Capture). The order is paid when the
+//     authorization is Open (or Closed with CaptureNow).
 //
 // # The SCA flow for recurring payments
 //
@@ -77,14 +86,23 @@
 // Input is checked before any network I/O: bad input is a
 // *ValidationError naming the MWS parameter (required fields, id shapes,
 // decimal amounts and their caps, supported currencies, https return URLs,
-// documented length limits, enum values, invalid UTF-8 and control
-// characters). An ErrorResponse from Amazon is an *APIError with
+// documented length limits, enum values, zero amounts, invalid UTF-8,
+// control characters and what XML cannot carry). An ErrorResponse from
+// Amazon is an *APIError with
 // StatusCode, Type, Code, Message and RequestID; its Code is an ErrorCode,
 // and errors.Is(err, amazonpay.ErrorRequestThrottled) works. A reply that
-// is not a well-formed MWS document (an HTML 502 page, a truncated body)
-// is an *UnexpectedResponseError with the status and a snippet; no reply
-// at all is a *RequestError wrapping the cause. A non-2xx reply is never a
-// success.
+// is not the operation's whole, well-formed MWS document (an HTML 502 page,
+// a truncated body, a success without its result element or object id, an
+// element twice that MWS sends once, content after the root, a redirect)
+// is an *UnexpectedResponseError with the status; the body is kept in its
+// Body field and never quoted in the error text or a log, since it may hold
+// buyer data. No reply at all is a *RequestError wrapping the cause. A
+// non-2xx reply is never a success.
+//
+// Check errors in this order: *ValidationError (nothing was sent), then
+// the context's errors (the call was abandoned; if the context ended while
+// the client waited to retry, errors.As also finds the last attempt's
+// *APIError, which only says why it was being retried), then *APIError.
 //
 // # Retries and throttling
 //
@@ -97,7 +115,11 @@
 // answers a repeated reference id with the original result rather than
 // charging twice. CreateOrderReferenceForId, which creates a new order
 // reference on every call, is not repeated after a lost reply or a gateway
-// page. See RetryPolicy.
+// page. A close or cancel retried after a lost reply, refused because the
+// object is already closed or canceled, succeeds once the matching Get
+// shows the target state. Errors of a transport that are not network
+// failures (a mocked transport with no responder) are not retried. See
+// RetryPolicy.
 //
 // # Testing
 //

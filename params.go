@@ -55,8 +55,5 @@ func Bool(v bool) *bool { return &v }
 // TransactionTimeout, where 0 is a meaningful value.
 func Int(v int) *int { return &v }
 
-// String returns a pointer to v, for optional text parameters.
-func String(v string) *string { return &v }
-
 // Ptr returns a pointer to v, for any optional parameter.
 func Ptr[T any](v T) *T { return &v }

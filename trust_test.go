@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -233,4 +235,128 @@ func TestInjectedClientNeverFollowsRedirects(t *testing.T) {
 			assert.Nil(t, hc.CheckRedirect, "the caller's client is not changed")
 		})
 	}
+}
+
+// TestRedirectLookAlikesRefused: Unicode case folding would read ſuccess
+// (long s) as Success; only ASCII case differences are accepted.
+func TestRedirectLookAlikesRefused(t *testing.T) {
+	for _, status := range []string{"ſuccess", "ſucceſs", "Succesſ", "\u212Aailure", "Abandoned\u200b", "ＳＵＣＣＥＳＳ"} {
+		_, err := ParseConfirmationRedirect(url.Values{"AuthenticationStatus": {status}})
+		var ve *ValidationError
+		require.True(t, errors.As(err, &ve), "%q: %v", status, err)
+		assert.Equal(t, "AuthenticationStatus", ve.Field)
+	}
+	for _, status := range []string{"Success", "success", "SUCCESS"} {
+		res, err := ParseConfirmationRedirect(url.Values{"AuthenticationStatus": {status}})
+		require.NoError(t, err, status)
+		assert.True(t, res.Proceed())
+	}
+	assert.Equal(t, "de", MessageLanguage("DE-de"))
+}
+
+// TestNewClientRegionAsParseRegion: one rule for a region's spelling.
+func TestNewClientRegionAsParseRegion(t *testing.T) {
+	for _, in := range []string{"DE", " uk ", "Eu", "us", "NA", "jp"} {
+		want, err := ParseRegion(in)
+		require.NoError(t, err)
+		cfg := testConfig()
+		cfg.Region = Region(in)
+		c, err := NewClient(cfg)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, c.Config().Region)
+		assert.Equal(t, want.Endpoint(true), c.Endpoint())
+	}
+	for _, in := range []string{"", "germany", "ＤＥ", "u\u017f"} {
+		_, perr := ParseRegion(in)
+		assert.Error(t, perr, in)
+		cfg := testConfig()
+		cfg.Region = Region(in)
+		_, err := NewClient(cfg)
+		var ve *ValidationError
+		require.True(t, errors.As(err, &ve), "%q", in)
+		assert.Equal(t, "Region", ve.Field)
+	}
+	cfg := testConfig()
+	cfg.CurrencyCode = "u\u017fd" // "uſd" must not become USD
+	_, err := NewClient(cfg)
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve))
+	assert.Equal(t, "CurrencyCode", ve.Field)
+}
+
+func TestPriceFromMinor(t *testing.T) {
+	for _, tc := range []struct {
+		minor          int64
+		currency, want string
+	}{
+		{1050, "EUR", "10.50"}, {5, "EUR", "0.05"}, {100, "usd", "1.00"}, {0, "GBP", "0.00"},
+		{1050, "JPY", "1050"}, {-150, "EUR", "-1.50"}, {15000000, "EUR", "150000.00"},
+		{math.MinInt64, "EUR", "-92233720368547758.08"}, {math.MaxInt64, "EUR", "92233720368547758.07"},
+	} {
+		p := PriceFromMinor(tc.minor, tc.currency)
+		assert.Equal(t, tc.want, p.Amount, "%d %s", tc.minor, tc.currency)
+		assert.Equal(t, strings.ToUpper(tc.currency), p.CurrencyCode)
+	}
+	// It plugs into an input and goes on the wire as is.
+	c, mt := newTestClient(t)
+	rec := respond(t, mt, 200, "CaptureResponse.xml")
+	_, err := c.Capture(context.Background(), &CaptureInput{AmazonAuthorizationID: "S02-1234567-7654321-A000001",
+		CaptureReferenceID: "cap-1", CaptureAmount: PriceFromMinor(4250, "EUR")})
+	require.NoError(t, err)
+	assert.Equal(t, "42.50", rec.form(t, 0).Get("CaptureAmount.Amount"))
+	// A negative or zero amount is refused before sending.
+	_, err = c.Capture(context.Background(), &CaptureInput{AmazonAuthorizationID: "S02-1234567-7654321-A000001",
+		CaptureReferenceID: "cap-1", CaptureAmount: PriceFromMinor(-1, "EUR")})
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve))
+	assert.Equal(t, 1, rec.count())
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	env := map[string]string{
+		EnvSellerID: "A1SELLER", EnvAccessKeyID: "AKIA1", EnvSecretKey: "s3cret-value", EnvRegion: "DE",
+	}
+	getenv := func(k string) string { return env[k] }
+	cfg, err := configFromEnv(getenv)
+	require.NoError(t, err)
+	assert.Equal(t, Config{SellerID: "A1SELLER", AccessKeyID: "AKIA1", SecretKey: "s3cret-value", Region: RegionDE, Sandbox: true}, cfg)
+
+	env[EnvSandbox], env[EnvCurrency], env[EnvClientID], env[EnvPlatformID] = "false", "GBP", "cid", "pid"
+	cfg, err = configFromEnv(getenv)
+	require.NoError(t, err)
+	assert.False(t, cfg.Sandbox)
+	assert.Equal(t, "GBP", cfg.CurrencyCode)
+	assert.Equal(t, "cid", cfg.ClientID)
+	assert.Equal(t, "pid", cfg.PlatformID)
+	env[EnvSandbox] = "maybe"
+	cfg, _ = configFromEnv(getenv)
+	assert.True(t, cfg.Sandbox, "anything but a false value keeps the sandbox")
+
+	for _, name := range []string{EnvSellerID, EnvAccessKeyID, EnvSecretKey, EnvRegion} {
+		old := env[name]
+		env[name] = " "
+		_, err := configFromEnv(getenv)
+		var ve *ValidationError
+		require.True(t, errors.As(err, &ve), name)
+		assert.Equal(t, name, ve.Field)
+		env[name] = old
+	}
+	env[EnvRegion] = "mars"
+	_, err = configFromEnv(getenv)
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve))
+	assert.Equal(t, EnvRegion, ve.Field)
+	assert.NotContains(t, err.Error(), "s3cret-value")
+
+	// The exported function reads the process environment.
+	t.Setenv(EnvSellerID, "A1ENV")
+	t.Setenv(EnvAccessKeyID, "AKIAENV")
+	t.Setenv(EnvSecretKey, "env-secret")
+	t.Setenv(EnvRegion, "uk")
+	t.Setenv(EnvSandbox, "")
+	cfg, err = ConfigFromEnv()
+	require.NoError(t, err)
+	assert.Equal(t, "A1ENV", cfg.SellerID)
+	assert.Equal(t, RegionUK, cfg.Region)
+	assert.True(t, cfg.Sandbox)
 }

@@ -1,7 +1,10 @@
 package amazonpay
 
 import (
+	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -11,6 +14,24 @@ import (
 type Price struct {
 	Amount       string `url:"Amount" xml:"Amount"`             // e.g. "10.50"; "0", "500" and "5.0" occur in responses
 	CurrencyCode string `url:"CurrencyCode" xml:"CurrencyCode"` // e.g. "EUR"
+}
+
+// PriceFromMinor turns an amount in minor units, as shops store it (cents,
+// pence), into a Price: PriceFromMinor(1050, "EUR") is 10.50 EUR, and
+// PriceFromMinor(1050, "JPY") is 1050 JPY, the yen having no minor unit. No
+// float is involved. A negative amount gives a negative Price, which the
+// client refuses before sending it.
+func PriceFromMinor(minor int64, currencyCode string) *Price {
+	code := asciiUpper(strings.TrimSpace(currencyCode))
+	if code == "JPY" {
+		return &Price{Amount: strconv.FormatInt(minor, 10), CurrencyCode: code}
+	}
+	sign := ""
+	u := uint64(minor)
+	if minor < 0 {
+		sign, u = "-", uint64(-(minor+1))+1 // no overflow at math.MinInt64
+	}
+	return &Price{Amount: fmt.Sprintf("%s%d.%02d", sign, u/100, u%100), CurrencyCode: code}
 }
 
 // EncodeValues emits key.Amount and, when set, key.CurrencyCode.

@@ -271,7 +271,7 @@ func TestInvalidSimulations(t *testing.T) {
 		in.SellerAuthorizationNote = note
 		_, err := c.Authorize(ctx, in)
 		e := apiError(t, err)
-		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulation, e.Code, note)
+		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulationSpecified, e.Code, note)
 		assert.Equal(t, 400, e.StatusCode, note)
 	}
 	assert.Zero(t, srv.MoneyMovements().Authorizations)
@@ -287,13 +287,13 @@ func TestInvalidSimulations(t *testing.T) {
 	} {
 		_, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: draft,
 			OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur("1.00"), SellerNote: note}})
-		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulation, apiCode(t, err), note)
+		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulationSpecified, apiCode(t, err), note)
 	}
 	for _, note := range []string{
 		`{"SandboxSimulation": {"State":"Closed", "ReasonCode":"SellerClosed"}}`,
 	} {
 		_, err := c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: id, ClosureReason: note})
-		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulation, apiCode(t, err), note)
+		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulationSpecified, apiCode(t, err), note)
 	}
 	mustState(t, srv, id, "Open", "")
 }
