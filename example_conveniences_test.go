@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 
 	"github.com/amazonpay-go/amazonpay"
 )
@@ -123,4 +124,32 @@ func ExampleClient_GetUserInfo() {
 	}
 	fmt.Println(user.Name, user.Email)
 	// Output: Test Buyer buyer@example.com
+}
+
+func ExamplePriceFromMinor() {
+	// Shops often store amounts in cents: no float on the way to Amazon.
+	fmt.Println(amazonpay.PriceFromMinor(1050, "EUR").Amount)
+	fmt.Println(amazonpay.PriceFromMinor(5, "GBP").Amount)
+	fmt.Println(amazonpay.PriceFromMinor(1050, "JPY").Amount)
+	// Output:
+	// 10.50
+	// 0.05
+	// 1050
+}
+
+func ExampleConfigFromEnv() {
+	os.Setenv("AMAZON_PAY_SELLER_ID", "A1EXAMPLE")
+	os.Setenv("AMAZON_PAY_ACCESS_KEY", "AKIAEXAMPLE")
+	os.Setenv("AMAZON_PAY_SECRET_KEY", "example-secret")
+	os.Setenv("AMAZON_PAY_REGION", "de")
+	cfg, err := amazonpay.ConfigFromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := amazonpay.NewClient(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(c) // the secret key is never printed
+	// Output: amazonpay.Client{SellerID:A1EXAMPLE Region:de Sandbox:true Endpoint:https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01}
 }
