@@ -268,9 +268,33 @@ func withQuery(raw, key, value string) string {
 	if u.RawQuery == "" {
 		u.RawQuery = kv
 	} else {
-		u.RawQuery += "&" + kv
+		u.RawQuery = escapeQuery(u.RawQuery) + "&" + kv
 	}
-	return u.String()
+	return u.String() // String escapes the path and fragment; the query is ours
+}
+
+// escapeQuery percent-encodes what may not stand in the query of a URI
+// (RFC 3986 §3.4): raw spaces, UTF-8 and other octets a shop's SuccessUrl
+// may carry, so the Location header is a valid URI. Existing escapes and
+// the query's delimiters are kept.
+func escapeQuery(q string) string {
+	const hex = "0123456789ABCDEF"
+	isHex := func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0:
+			b.WriteByte(c)
+		case c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2]):
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
 }
 
 func (h *Handler) serveConfirmationFlow(w http.ResponseWriter, r *http.Request) {

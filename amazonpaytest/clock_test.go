@@ -14,7 +14,7 @@ var start = time.Date(2024, 1, 31, 21, 0, 0, 0, time.UTC)
 
 func TestDraftsGoStale(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start))
 	oro := srv.CreateOrderReference(amazonpaytest.TestBuyer())
 	ba := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
 	srv.Advance(3*time.Hour - time.Second)
@@ -82,7 +82,7 @@ func TestExpectImmediateAuthorization(t *testing.T) {
 
 func TestAuthorizationAndOrderExpiry(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start))
 	c := srv.AmazonPay()
 	id, authID := authorizedOrder(t, srv, c, "10.00")
 	srv.Advance(30*24*time.Hour - time.Second)
@@ -105,7 +105,7 @@ func TestAuthorizationAndOrderExpiry(t *testing.T) {
 
 func TestBillingAgreementLimitResetsMonthly(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start))
 	c := srv.AmazonPay()
 	baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
 	_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})

@@ -15,8 +15,9 @@
 //
 // Every call is checked as MWS checks it: the POST path, the common
 // parameters, the access key (InvalidAccessKeyId), the Signature Version 2
-// signature over the posted form, r.Host and r.URL.Path
-// (SignatureDoesNotMatch), a Timestamp within 15 minutes of the sandbox
+// signature over the decoded form, the Host header and r.URL.Path
+// (SignatureDoesNotMatch; verified by the sandbox's own code, not the SDK's
+// signer, so a signer bug cannot hide behind the same code on both sides), a Timestamp within 15 minutes of the sandbox
 // clock, the Version, the seller id, and each operation's required and
 // well-formed parameters (MissingParameter, InvalidParameterValue). Replies
 // are XML in the documented namespace and element order; errors are
@@ -126,7 +127,10 @@
 //
 // # Time, throttling and faults
 //
-// The sandbox clock stands still until Advance moves it; Draft objects go
+// The sandbox clock follows the wall clock, as Amazon's does, so a sandbox
+// left running keeps accepting clients that stamp real time; Advance adds
+// an offset to it, and WithFrozenClock makes it stand still unless Advance
+// moves it (for tests that assert exact times). Draft objects go
 // stale after 3 hours, authorizations expire after 30 days, and delayed
 // outcomes happen as the clock passes them. WithThrottling enforces the
 // documented quotas as token buckets on that clock, one per seller and

@@ -46,7 +46,7 @@ func ids(refs []amazonpay.OrderReference) []string {
 
 func TestListOrderReference(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start), amazonpaytest.WithDelegatedSeller(delegate, delegateToken))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start), amazonpaytest.WithDelegatedSeller(delegate, delegateToken))
 	c := srv.AmazonPay()
 	var mine []string // order-1001, oldest first
 	for i := 0; i < 5; i++ {

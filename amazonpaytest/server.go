@@ -1,7 +1,6 @@
 package amazonpaytest
 
 import (
-	"crypto/hmac"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -38,6 +37,7 @@ type config struct {
 	region                      amazonpay.Region
 	live                        bool
 	start                       time.Time
+	frozen                      bool
 	eiaWindow                   time.Duration
 	processingDelay             time.Duration
 	authLifetime                time.Duration
@@ -72,7 +72,8 @@ func WithRegion(r amazonpay.Region) Option { return func(c *config) { c.region =
 func WithLive() Option { return func(c *config) { c.live = true } }
 
 // WithStartTime sets the initial time of the sandbox clock (default: the
-// wall clock when the sandbox is made). The clock only moves by Advance.
+// wall clock when the sandbox is made). From there the clock follows the
+// wall clock (plus Advance), or stands still with WithFrozenClock.
 func WithStartTime(t time.Time) Option { return func(c *config) { c.start = t.UTC() } }
 
 // WithImmediateAuthorizationWindow sets how long after a confirmation with
@@ -108,7 +109,9 @@ type Handler struct {
 	cfg config
 
 	mu      sync.Mutex
-	now     time.Time
+	now     time.Time     // the clock as last read; never goes back
+	made    time.Time     // wall clock (monotonic) when the handler was made
+	offset  time.Duration // the sum of Advance
 	events  []*event
 	seq     uint64
 	rng     *rand.Rand
@@ -154,6 +157,7 @@ func NewHandler(opts ...Option) *Handler {
 	return &Handler{
 		cfg:     cfg,
 		now:     cfg.start,
+		made:    time.Now(),
 		rng:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		oros:    map[string]*orderRef{},
 		auths:   map[string]*authorization{},
@@ -206,6 +210,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, ConfirmationFlowPath) {
 		h.serveConfirmationFlow(w, r)
 		return
+	}
+	if r.Body == nil { // a server request always has one; a handler called directly may not
+		r.Body = http.NoBody
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	perr := r.ParseForm()
@@ -286,10 +293,7 @@ func (h *Handler) handleAPI(r *http.Request, perr error) reply {
 		Params:    cloneValues(form),
 		RequestID: newRequestID(h.rng),
 	}
-	if sig := form.Get("Signature"); sig != "" {
-		want := amazonpay.Sign(h.cfg.secret, r.Host, r.URL.Path, form)
-		rec.SignatureValid = hmac.Equal([]byte(sig), []byte(want))
-	}
+	rec.SignatureValid = h.signatureMatches(r.Host, r.URL.Path, form)
 	rep, applied := h.process(r, perr, form, &rec)
 	rep.requestID = rec.RequestID
 	rec.Status = rep.status

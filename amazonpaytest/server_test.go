@@ -160,7 +160,7 @@ func TestMethodPathAndBody(t *testing.T) {
 
 func TestClientClockOutOfStep(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(time.Date(2024, 1, 2, 10, 0, 0, 0, time.UTC)))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(time.Date(2024, 1, 2, 10, 0, 0, 0, time.UTC)))
 	c := srv.AmazonPay(amazonpay.WithClock(time.Now)) // wall clock, not the sandbox's
 	_, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	assert.Equal(t, amazonpay.ErrorInvalidParameterValue, apiCode(t, err))
