@@ -191,7 +191,7 @@ func TestBillingAgreementRules(t *testing.T) {
 		AuthorizationReferenceID: "draft", AuthorizationAmount: eur("1.00")})
 	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err))
 	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID})
-	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err))
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
 	_, err = c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID,
 		BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{SubscriptionAmount: &amazonpay.Price{Amount: "1", CurrencyCode: "GBP"}}})
 	assert.Equal(t, amazonpay.ErrorCurrencyMismatch, apiCode(t, err))
@@ -281,7 +281,7 @@ func TestBillingAgreementRules(t *testing.T) {
 	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID})
 	require.NoError(t, err)
 	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID})
-	require.NoError(t, err, "closing twice is harmless")
+	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err), "closing twice is refused (a choice, doc.go)")
 	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
 	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err))
 	_, err = c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID,

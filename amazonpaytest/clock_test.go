@@ -82,7 +82,8 @@ func TestExpectImmediateAuthorization(t *testing.T) {
 
 func TestAuthorizationAndOrderExpiry(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start),
+		amazonpaytest.WithAuthorizationLifetime(amazonpaytest.ProductionAuthorizationLifetime))
 	c := srv.AmazonPay()
 	id, authID := authorizedOrder(t, srv, c, "10.00")
 	srv.Advance(30*24*time.Hour - time.Second)

@@ -82,9 +82,17 @@
 //     Failure leaves it Open (the merchant is told to cancel it).
 //   - Without an Authorize within the ExpectImmediateAuthorization window
 //     an order reference is Closed with ReasonCode Expired.
-//   - CancelOrderReference, CloseOrderReference, CloseAuthorization and
-//     CloseBillingAgreement of an object already in the target state
-//     succeed, so that retried calls are harmless.
+//   - CloseOrderReference of a Closed order reference succeeds (spec
+//     §3.1); CloseBillingAgreement of a Closed billing agreement is refused
+//     with InvalidBillingAgreementStatus (the stricter answer), as
+//     CloseAuthorization of a Closed authorization (InvalidAuthorizationStatus)
+//     and CancelOrderReference of a Canceled order reference
+//     (InvalidOrderReferenceStatus) are. Closing a Draft or Canceled order
+//     reference or billing agreement is InvalidCloseAttempt.
+//   - ClosureReason is at most 255 characters (it becomes the
+//     ReasonDescription); a synchronous Authorize with a Pending simulation
+//     string is InvalidSandboxSimulationSpecified; simulation minutes are
+//     1 to 43200 (30 days).
 //   - A SellerId that is neither the sandbox's nor a delegated seller's gets
 //     401 UnauthorizedAccess. For a delegated seller a missing MWSAuthToken
 //     is 400 MissingAuthenticationToken and a wrong one 401
@@ -131,7 +139,10 @@
 // left running keeps accepting clients that stamp real time; Advance adds
 // an offset to it, and WithFrozenClock makes it stand still unless Advance
 // moves it (for tests that assert exact times). Draft objects go
-// stale after 3 hours, authorizations expire after 30 days, and delayed
+// stale after 3 hours, Open authorizations close with ExpiredUnused after 2
+// days as in Amazon's sandbox (30 days with WithLive or
+// WithAuthorizationLifetime(ProductionAuthorizationLifetime); either way
+// ExpirationTimestamp says creation + 30 days, as Amazon's does), and delayed
 // outcomes happen as the clock passes them. WithThrottling enforces the
 // documented quotas as token buckets on that clock, one per seller and
 // operation (operations without a documented quota, such as

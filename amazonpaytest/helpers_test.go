@@ -172,3 +172,16 @@ func noRedirects(srv *amazonpaytest.Server) *http.Client {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &hc
 }
+
+// confirmedBillingAgreement is a billing agreement of TestBuyer confirmed
+// with the Confirmation Flow URLs, the buyer back with Success.
+func confirmedBillingAgreement(t *testing.T, srv *amazonpaytest.Server, c *amazonpay.Client) string {
+	t.Helper()
+	id := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
+	_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: id, SuccessURL: okURL, FailureURL: failURL})
+	require.NoError(t, err)
+	back, err := srv.FollowConfirmationFlow(ctx, srv.SellerID(), id)
+	require.NoError(t, err)
+	require.Equal(t, "Success", back.Query().Get("AuthenticationStatus"))
+	return id
+}

@@ -128,7 +128,7 @@ func TestListOrderReference(t *testing.T) {
 	page, err = c.ListOrderReference(ctx, in)
 	require.NoError(t, err)
 	assert.Equal(t, []string{mine[1], mine[2], mine[3]}, ids(page.OrderReferences), "both ends are inclusive")
-	in.CreatedTimeRange = &amazonpay.TimeRange{StartTime: start.Add(8 * time.Minute)}
+	in.CreatedTimeRange = &amazonpay.TimeRange{StartTime: start.Add(8 * time.Minute), EndTime: srv.Now()}
 	page, err = c.ListOrderReference(ctx, in)
 	require.NoError(t, err)
 	assert.Equal(t, []string{mine[4]}, ids(page.OrderReferences))

@@ -180,7 +180,9 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 
 func opCloseBillingAgreement(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	return c.closeObject(&ba.status, func() { invalidBAStatus(ba) })
+	// Closing a Closed agreement again is refused: the spec is silent, the
+	// stricter answer is chosen (doc.go).
+	return c.closeObject(&ba.status, "BillingAgreement", ba.id, false, func() { invalidBAStatus(ba) })
 }
 
 func opCreateOrderReferenceForID(c *call) *xResult {

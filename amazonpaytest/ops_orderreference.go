@@ -199,9 +199,7 @@ func opCancelOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
 	reason := c.text("CancelationReason", 1024)
 	switch o.status.State {
-	case stCanceled:
-		return &xResult{} // already done: a retried cancel succeeds
-	case stOpen, stSuspended:
+	case stOpen, stSuspended: // a Canceled one is refused like any other state (spec §3.1)
 	default:
 		invalidORStatus(o)
 	}
@@ -224,22 +222,31 @@ func opCancelOrderReference(c *call) *xResult {
 
 func opCloseOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
-	return c.closeObject(&o.status, func() { invalidORStatus(o) })
+	// Closing a Closed order reference again succeeds (spec §3.1).
+	return c.closeObject(&o.status, "OrderReference", o.id, true, func() { invalidORStatus(o) })
 }
+
+// maxClosureReason is the length ClosureReason may have, as
+// ReasonDescription, where Amazon shows it.
+const maxClosureReason = 255
 
 // closeObject closes an Open or Suspended order reference or billing
 // agreement with the call's ClosureReason (Amazon's reason when a closure
-// simulation asks for it). Closing a Closed object again succeeds, so a
-// retried close is safe; any other state gets invalid's error.
-func (c *call) closeObject(st *status, invalid func()) *xResult {
-	reason := c.text("ClosureReason", 1024)
+// simulation asks for it). A Draft or Canceled object is an
+// InvalidCloseAttempt; a Closed one succeeds again when closedOK, else
+// gets closed's error.
+func (c *call) closeObject(st *status, kind, id string, closedOK bool, closed func()) *xResult {
+	reason := c.text("ClosureReason", maxClosureReason)
 	sim := c.simulation(simClosure, reason)
 	switch st.State {
 	case stClosed:
-		return &xResult{}
+		if closedOK {
+			return &xResult{}
+		}
+		closed()
 	case stOpen, stSuspended:
 	default:
-		invalid()
+		fail(400, "InvalidCloseAttempt", "%s %s is in the %s state and cannot be closed.", kind, id, st.State)
 	}
 	if sim != nil {
 		c.h.setStatus(st, stClosed, rcAmazonClosed, "")

@@ -46,6 +46,9 @@ func (c *call) authRequest() authRequest {
 	// TransactionTimeout 0 is synchronous; MWS's default is 1440 minutes.
 	r.async = c.number("TransactionTimeout", 1440, 0, 1440) > 0
 	r.sim = c.simulation(simAuthNote, r.note)
+	if r.sim != nil && r.sim.State == stPending && !r.async {
+		panic(simError("a synchronous authorization (TransactionTimeout 0) is never Pending"))
+	}
 	return r
 }
 
@@ -137,12 +140,15 @@ func (h *Handler) planAuthorization(b *buyerSide, sim *simulation, amount money)
 func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan) *authorization {
 	a := &authorization{
 		id: o.id + "-A" + h.newSuffix(o, "A"), refID: r.ref, oro: o, note: r.note, soft: r.soft,
-		amount: r.amount, created: h.now, expires: h.now.Add(h.cfg.authLifetime), captureNow: r.captureNow,
+		amount: r.amount, created: h.now, expires: h.now.Add(ProductionAuthorizationLifetime), captureNow: r.captureNow,
 	}
 	h.auths[a.id] = a
 	o.auths = append(o.auths, a)
 	h.order = append(h.order, a.id)
-	if !r.async && plan.state != stPending {
+	if !r.async {
+		// The sandbox reopens the order reference after
+		// PaymentMethodUpdateTimeInMins for asynchronous authorizations only.
+		plan.updateMins = 0
 		h.settleAuthorization(a, plan)
 		return a
 	}
@@ -189,7 +195,7 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 		return
 	}
 	h.setStatus(&a.status, stOpen, "", "")
-	expireAt := a.expires
+	expireAt := a.created.Add(h.cfg.authLifetime) // ExpirationTimestamp says 30 days even in the sandbox
 	if plan.state == stClosed && plan.reason == rcExpiredUnused {
 		expireAt = h.now.Add(h.cfg.processingDelay)
 		if plan.expireMins > 0 {
@@ -225,11 +231,9 @@ func opGetAuthorizationDetails(c *call) *xResult {
 
 func opCloseAuthorization(c *call) *xResult {
 	a := c.authorization("AmazonAuthorizationId")
-	reason := c.text("ClosureReason", 1024)
+	reason := c.text("ClosureReason", maxClosureReason)
 	switch a.status.State {
-	case stClosed:
-		return &xResult{} // already done: a retried close succeeds
-	case stOpen:
+	case stOpen: // a Closed one is refused like any other state (spec §3.2)
 		c.h.setStatus(&a.status, stClosed, rcSellerClosed, reason)
 		return &xResult{}
 	}

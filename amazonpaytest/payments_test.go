@@ -251,7 +251,7 @@ func TestCloseAuthorizationAndCancelAndClose(t *testing.T) {
 	require.NoError(t, err)
 	mustState(t, srv, authID, "Closed", "SellerClosed")
 	_, err = c.CloseAuthorization(ctx, &amazonpay.CloseAuthorizationInput{AmazonAuthorizationID: authID})
-	require.NoError(t, err, "closing twice is harmless")
+	assert.Equal(t, amazonpay.ErrorInvalidAuthorizationStatus, apiCode(t, err), "closing twice is refused (spec §3.2)")
 
 	// Cancel closes the open authorizations.
 	a2, err := c.Authorize(ctx, authorizeInput(id, "second", "5.00"))
@@ -263,9 +263,9 @@ func TestCloseAuthorizationAndCancelAndClose(t *testing.T) {
 	assert.Equal(t, "buyer asked", obj.ReasonDescription)
 	mustState(t, srv, a2.AuthorizationDetails.AmazonAuthorizationID, "Closed", "OrderReferenceCanceled")
 	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: id})
-	require.NoError(t, err, "canceling twice is harmless")
+	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err), "canceling twice is refused (spec §3.1)")
 	_, err = c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: id})
-	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
 	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
 	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
 
@@ -294,7 +294,7 @@ func TestCloseAuthorizationAndCancelAndClose(t *testing.T) {
 	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: draft})
 	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
 	_, err = c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: draft})
-	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
 	_, err = c.Authorize(ctx, authorizeInput(draft, "draft", "1.00"))
 	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
 }

@@ -91,11 +91,26 @@ func WithProcessingDelay(d time.Duration) Option {
 	return func(c *config) { c.processingDelay = d }
 }
 
+// Authorization lifetimes: Amazon's sandbox closes an Open authorization
+// with ExpiredUnused after 2 days, production after 30 days. Both report
+// ExpirationTimestamp as creation + 30 days.
+const (
+	SandboxAuthorizationLifetime    = 2 * 24 * time.Hour
+	ProductionAuthorizationLifetime = 30 * 24 * time.Hour
+)
+
 // WithAuthorizationLifetime sets when an Open authorization closes with
-// ExpiredUnused (default 30 days).
+// ExpiredUnused: by default SandboxAuthorizationLifetime, or
+// ProductionAuthorizationLifetime with WithLive. ExpirationTimestamp stays
+// creation + 30 days, as Amazon reports it.
 func WithAuthorizationLifetime(d time.Duration) Option {
 	return func(c *config) { c.authLifetime = d }
 }
+
+// DefaultStoreName is the seller's store name in the default soft
+// descriptor (AMZ*AmazonPayTest) of authorizations, captures and refunds
+// sent without a SoftDescriptor.
+const DefaultStoreName = "AmazonPayTest"
 
 // WithSeed makes the generated object ids reproducible.
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed, c.seeded = seed, true } }
@@ -138,10 +153,15 @@ func NewHandler(opts ...Option) *Handler {
 		region:          amazonpay.RegionDE,
 		eiaWindow:       50 * time.Minute,
 		processingDelay: 30 * time.Second,
-		authLifetime:    30 * 24 * time.Hour,
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.authLifetime <= 0 {
+		cfg.authLifetime = SandboxAuthorizationLifetime
+		if cfg.live {
+			cfg.authLifetime = ProductionAuthorizationLifetime
+		}
 	}
 	delete(cfg.delegated, cfg.sellerID)
 	if !cfg.region.Valid() {

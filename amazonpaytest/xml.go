@@ -425,9 +425,11 @@ func wasConfirmed(s status) bool {
 	return s.State != stDraft && (s.State != stCanceled || s.Reason != rcStale)
 }
 
+// softDescriptor is what the buyer's statement shows: AMZ* and the
+// shop's SoftDescriptor, or its store name when it sent none.
 func softDescriptor(s string) string {
 	if s == "" {
-		return ""
+		s = DefaultStoreName
 	}
 	return "AMZ*" + s
 }
@@ -509,6 +511,9 @@ func (h *Handler) xBillingAgreement(ba *billingAgreement, token bool) *xBillingA
 		BillingAgreementConsent: ba.consent,
 		OrderLanguage:           ba.language,
 		BillingAgreementType:    ba.baType,
+	}
+	if x.BillingAgreementType == "" {
+		x.BillingAgreementType = string(amazonpay.CustomerInitiatedTransaction) // the seeds' default
 	}
 	if full {
 		x.Buyer = xBuyerOf(ba.buyer)

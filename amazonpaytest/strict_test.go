@@ -1,0 +1,222 @@
+package amazonpaytest_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/amazonpaytest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Section 1 of issue 8: where the sandbox was more lenient than Amazon.
+
+// In the sandbox Amazon closes an Open authorization after 2 days and still
+// reports ExpirationTimestamp = creation + 30 days; production keeps it 30 days.
+func TestAuthorizationLifetimeSandboxAndProduction(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, amazonpaytest.WithFrozenClock())
+	c := srv.AmazonPay()
+	_, authID := authorizedOrder(t, srv, c, "10.00")
+	d, err := c.GetAuthorizationDetails(ctx, &amazonpay.GetAuthorizationDetailsInput{AmazonAuthorizationID: authID})
+	require.NoError(t, err)
+	ad := d.AuthorizationDetails
+	assert.Equal(t, ad.CreationTimestamp.Add(30*24*time.Hour), ad.ExpirationTimestamp, "Amazon reports 30 days in the sandbox too")
+	srv.Advance(48*time.Hour - time.Second)
+	mustState(t, srv, authID, "Open", "")
+	srv.Advance(time.Second)
+	mustState(t, srv, authID, "Closed", "ExpiredUnused")
+	_, err = c.Capture(ctx, &amazonpay.CaptureInput{AmazonAuthorizationID: authID, CaptureReferenceID: "late", CaptureAmount: eur("10.00")})
+	assert.Equal(t, amazonpay.ErrorInvalidAuthorizationStatus, apiCode(t, err))
+	d, err = c.GetAuthorizationDetails(ctx, &amazonpay.GetAuthorizationDetailsInput{AmazonAuthorizationID: authID})
+	require.NoError(t, err)
+	assert.Equal(t, ad.ExpirationTimestamp, d.AuthorizationDetails.ExpirationTimestamp)
+
+	// The production lifetime, by option: still Open after 2 days.
+	prod := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithAuthorizationLifetime(amazonpaytest.ProductionAuthorizationLifetime))
+	pc := prod.AmazonPay()
+	_, authID = authorizedOrder(t, prod, pc, "10.00")
+	prod.Advance(29 * 24 * time.Hour)
+	mustState(t, prod, authID, "Open", "")
+	prod.Advance(24 * time.Hour)
+	mustState(t, prod, authID, "Closed", "ExpiredUnused")
+
+	// WithLive is production: 30 days too.
+	live := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithLive(), amazonpaytest.WithRegion(amazonpay.RegionUS))
+	lc := live.AmazonPay()
+	id := live.CreateOrderReference(amazonpaytest.TestBuyer())
+	_, err = lc.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
+		OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: &amazonpay.Price{Amount: "5.00", CurrencyCode: "USD"}}})
+	require.NoError(t, err)
+	_, err = lc.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+	require.NoError(t, err)
+	a, err := lc.Authorize(ctx, &amazonpay.AuthorizeInput{AmazonOrderReferenceID: id, AuthorizationReferenceID: "live",
+		AuthorizationAmount: &amazonpay.Price{Amount: "5.00", CurrencyCode: "USD"}, TransactionTimeout: amazonpay.Int(0)})
+	require.NoError(t, err)
+	live.Advance(29 * 24 * time.Hour)
+	mustState(t, live, a.AuthorizationDetails.AmazonAuthorizationID, "Open", "")
+}
+
+// Spec §3.1/§3.2: a repeated CloseAuthorization or CancelOrderReference is
+// an error; CloseBillingAgreement of a Closed agreement too (a choice).
+func TestRepeatedCloseAndCancelAreRefused(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	_, authID := authorizedOrder(t, srv, c, "10.00")
+	_, err := c.CloseAuthorization(ctx, &amazonpay.CloseAuthorizationInput{AmazonAuthorizationID: authID, ClosureReason: "done"})
+	require.NoError(t, err)
+	_, err = c.CloseAuthorization(ctx, &amazonpay.CloseAuthorizationInput{AmazonAuthorizationID: authID, ClosureReason: "done"})
+	assert.Equal(t, amazonpay.ErrorInvalidAuthorizationStatus, apiCode(t, err))
+
+	id := readyOrder(t, srv, c, "10.00")
+	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: id})
+	require.NoError(t, err)
+	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: id})
+	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
+	mustState(t, srv, id, "Canceled", "SellerCanceled")
+	// Closing a Canceled or Draft object is an InvalidCloseAttempt.
+	_, err = c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: id})
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
+	draft := srv.CreateOrderReference(amazonpaytest.TestBuyer())
+	_, err = c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: draft})
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
+
+	baID := confirmedBillingAgreement(t, srv, c)
+	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID, ClosureReason: "ended"})
+	require.NoError(t, err)
+	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID, ClosureReason: "ended"})
+	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err))
+	mustState(t, srv, baID, "Closed", "SellerClosed")
+	draftBA := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
+	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: draftBA})
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
+}
+
+// Spec §3.2: a synchronous Authorize never returns Pending; the
+// PaymentMethodUpdateTimeInMins revert applies to asynchronous ones only.
+func TestSynchronousAuthorizationIsNeverPending(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, amazonpaytest.WithFrozenClock())
+	c := srv.AmazonPay()
+	id := readyOrder(t, srv, c, "10.00")
+	in := authorizeInput(id, "sync-pending", "10.00")
+	in.SellerAuthorizationNote = `{"SandboxSimulation": {"State":"Pending"}}`
+	_, err := c.Authorize(ctx, in)
+	assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulation, apiCode(t, err))
+	assert.Contains(t, apiError(t, err).Message, "synchronous")
+	in.TransactionTimeout = nil // asynchronous: Pending is fine
+	out, err := c.Authorize(ctx, in)
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.AuthorizationPending, out.AuthorizationDetails.AuthorizationStatus.State)
+
+	const decline = `{"SandboxSimulation": {"State":"Declined", "ReasonCode":"InvalidPaymentMethod", "PaymentMethodUpdateTimeInMins":5}}`
+	id = readyOrder(t, srv, c, "10.00")
+	in = authorizeInput(id, "sync-decline", "10.00")
+	in.SellerAuthorizationNote = decline
+	_, err = c.Authorize(ctx, in)
+	require.NoError(t, err)
+	mustState(t, srv, id, "Suspended", "InvalidPaymentMethod")
+	srv.Advance(time.Hour)
+	mustState(t, srv, id, "Suspended", "InvalidPaymentMethod")
+}
+
+func TestClosureReasonLimit(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	id, authID := authorizedOrder(t, srv, c, "10.00")
+	long := strings.Repeat("x", 256)
+	e := rawError(t, srv, 400, "CloseAuthorization", "AmazonAuthorizationId", authID, "ClosureReason", long)
+	assert.Equal(t, "InvalidParameterValue", e.Code)
+	assert.Contains(t, e.Message, "ClosureReason")
+	e = rawError(t, srv, 400, "CloseOrderReference", "AmazonOrderReferenceId", id, "ClosureReason", long)
+	assert.Equal(t, "InvalidParameterValue", e.Code)
+	baID := confirmedBillingAgreement(t, srv, c)
+	e = rawError(t, srv, 400, "CloseBillingAgreement", "AmazonBillingAgreementId", baID, "ClosureReason", long)
+	assert.Equal(t, "InvalidParameterValue", e.Code)
+	_, err := c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: id, ClosureReason: long[:255]})
+	require.NoError(t, err)
+}
+
+// Authorization, capture and refund details carry SoftDescriptor as
+// Amazon's do, also when the shop sent none.
+func TestSoftDescriptorAlwaysInDetails(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	_, authID := authorizedOrder(t, srv, c, "10.00")
+	status, body := raw(t, srv, "GetAuthorizationDetails", "AmazonAuthorizationId", authID)
+	require.Equal(t, 200, status)
+	assert.Contains(t, body, "<SoftDescriptor>AMZ*"+amazonpaytest.DefaultStoreName+"</SoftDescriptor>")
+	cp, err := c.Capture(ctx, &amazonpay.CaptureInput{AmazonAuthorizationID: authID, CaptureReferenceID: "cap", CaptureAmount: eur("10.00")})
+	require.NoError(t, err)
+	assert.Equal(t, "AMZ*"+amazonpaytest.DefaultStoreName, cp.CaptureDetails.SoftDescriptor)
+	rf, err := c.Refund(ctx, &amazonpay.RefundInput{AmazonCaptureID: cp.CaptureDetails.AmazonCaptureID, RefundReferenceID: "ref",
+		RefundAmount: eur("1.00"), SoftDescriptor: "Refund 42"})
+	require.NoError(t, err)
+	assert.Equal(t, "AMZ*Refund 42", rf.RefundDetails.SoftDescriptor)
+}
+
+func TestSimulationMinutesAreBounded(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	for _, note := range []string{
+		`{"SandboxSimulation": {"State":"Declined", "ReasonCode":"InvalidPaymentMethod", "PaymentMethodUpdateTimeInMins":9999999999999}}`,
+		`{"SandboxSimulation": {"State":"Declined", "ReasonCode":"InvalidPaymentMethod", "PaymentMethodUpdateTimeInMins":43201}}`,
+		`{"SandboxSimulation": {"State":"Closed", "ReasonCode":"ExpiredUnused", "ExpirationTimeInMins":43201}}`,
+	} {
+		id := readyOrder(t, srv, c, "10.00")
+		in := authorizeInput(id, "big", "10.00")
+		in.TransactionTimeout = nil
+		in.SellerAuthorizationNote = note
+		_, err := c.Authorize(ctx, in)
+		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulation, apiCode(t, err), note)
+		mustState(t, srv, id, "Open", "")
+	}
+}
+
+// ListOrderReference: a StartTime needs an EndTime; the date forms of the
+// official SDKs are accepted.
+func TestListOrderReferenceTimeRange(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2024, 5, 20, 3, 0, 0, 0, time.UTC)
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start))
+	c := srv.AmazonPay()
+	sellerOrder(t, srv, c, "order-7")
+	list := func(kv ...string) (int, string) {
+		return raw(t, srv, "ListOrderReference", append([]string{"QueryId", "order-7", "QueryIdType", "SellerOrderId", "PaymentDomain", "EU_EUR"}, kv...)...)
+	}
+	e := rawError(t, srv, 400, "ListOrderReference", "QueryId", "order-7", "QueryIdType", "SellerOrderId", "PaymentDomain", "EU_EUR",
+		"CreatedTimeRange.StartTime", "2024-05-20T00:00:00Z")
+	assert.Equal(t, "MissingParameter", e.Code)
+	assert.Contains(t, e.Message, "CreatedTimeRange.EndTime")
+	for _, tc := range [][2]string{
+		{"2024-05-20T00:00:00Z", "2024-05-21T00:00:00Z"},         // Python, Ruby
+		{"2024-05-20T00:00:00.923Z", "2024-05-27T03:23:21.923Z"}, // Ruby with milliseconds
+		{"2024-05-20T02:00:00+02:00", "2024-05-20T05:00:00+00:00"},
+		{"2024-05-20", "2024-05-21"},
+		{"2024-05-20T00:00:00", "2024-05-21T00:00:00"},
+	} {
+		status, body := list("CreatedTimeRange.StartTime", tc[0], "CreatedTimeRange.EndTime", tc[1])
+		require.Equal(t, 200, status, "%v: %s", tc, body)
+		assert.Equal(t, 1, strings.Count(body, "<AmazonOrderReferenceId>"), "%v", tc)
+	}
+	e = rawError(t, srv, 400, "ListOrderReference", "QueryId", "order-7", "QueryIdType", "SellerOrderId", "PaymentDomain", "EU_EUR",
+		"CreatedTimeRange.StartTime", "2024-05-20T00:00:00ZZ", "CreatedTimeRange.EndTime", "2024-05-21T00:00:00Z")
+	assert.Equal(t, "InvalidParameterValue", e.Code, "C#'s ...ZZ is not a date")
+}
+
+// Seeds: an omitted BillingAgreementType is CustomerInitiatedTransaction.
+func TestBillingAgreementTypeDefault(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
+	d, err := c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.CustomerInitiatedTransaction, d.BillingAgreementDetails.BillingAgreementType)
+}
