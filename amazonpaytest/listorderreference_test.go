@@ -56,7 +56,7 @@ func TestListOrderReference(t *testing.T) {
 	theirs := sellerOrderOf(t, srv, c, delegate, "order-1001")
 	// mine[0] Draft, mine[1] Open, mine[2] Canceled, mine[3] Closed, mine[4] Draft.
 	for _, id := range mine[1:4] {
-		_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+		_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 		require.NoError(t, err)
 	}
 	_, err := c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: mine[2]})

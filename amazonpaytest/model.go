@@ -338,13 +338,12 @@ func (ba *billingAgreement) constraints() []string {
 }
 
 // needsAuthentication reports whether the buyer must pass the Confirmation
-// Flow before a charge: a challenge raised by the payment method (EU/UK
-// only), or a PaymentAuthenticationStatus simulation string.
+// Flow before a charge: always in the EU and UK, where the issuer decides
+// per payment whether to challenge (so a shop must never rely on a card
+// not needing it), elsewhere only with a PaymentAuthenticationStatus
+// simulation string.
 func (h *Handler) needsAuthentication(b *buyerSide) bool {
-	if b.simAuthn != "" {
-		return true
-	}
-	return h.cfg.region.SCARequired() && b.method.challenge() != challengeNone
+	return b.simAuthn != "" || h.cfg.region.SCARequired()
 }
 
 // flowOutcome is the AuthenticationStatus the buyer will come back with.

@@ -76,10 +76,7 @@ func opSetBillingAgreementDetails(c *call) *xResult {
 
 func opConfirmBillingAgreement(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	success, failure := c.returnURL("SuccessUrl"), c.returnURL("FailureUrl")
-	if failure != "" && success == "" {
-		panic(missingErr("SuccessUrl"))
-	}
+	success, failure := c.returnURLs()
 	switch ba.status.State {
 	case stDraft, stOpen, stSuspended:
 	default:

@@ -144,10 +144,7 @@ func invalidORStatus(o *orderRef) {
 
 func opConfirmOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
-	success, failure := c.returnURL("SuccessUrl"), c.returnURL("FailureUrl")
-	if failure != "" && success == "" {
-		panic(missingErr("SuccessUrl"))
-	}
+	success, failure := c.returnURLs()
 	amount := c.price("AuthorizationAmount", false)
 	eia := c.flag("ExpectImmediateAuthorization", false)
 	switch o.status.State {
@@ -180,6 +177,22 @@ func opConfirmOrderReference(c *call) *xResult {
 		})
 	}
 	return &xResult{}
+}
+
+// returnURLs reads the Confirmation Flow's SuccessUrl and FailureUrl. In
+// the EU and UK both are required (the seeds): the issuer decides per
+// payment whether to challenge, so every confirmation must be able to send
+// the buyer through the flow. Elsewhere they are optional, but a FailureUrl
+// needs a SuccessUrl.
+func (c *call) returnURLs() (success, failure string) {
+	success, failure = c.returnURL("SuccessUrl"), c.returnURL("FailureUrl")
+	switch {
+	case success == "" && (failure != "" || c.h.cfg.region.SCARequired()):
+		panic(missingErr("SuccessUrl"))
+	case failure == "" && c.h.cfg.region.SCARequired():
+		panic(missingErr("FailureUrl"))
+	}
+	return success, failure
 }
 
 // confirmBuyer records a confirmation. With a SuccessUrl it (re)starts the

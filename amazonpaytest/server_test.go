@@ -244,7 +244,7 @@ func TestPlainHandlerMountedInAMux(t *testing.T) {
 		AmazonOrderReferenceID: id, OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur("1.00")},
 	})
 	require.NoError(t, err)
-	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL})
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 	back, err := h.RunConfirmationFlow(h.SellerID(), id)
 	require.NoError(t, err)
@@ -288,7 +288,7 @@ func TestParallelCheckouts(t *testing.T) {
 				errs <- err
 				return
 			}
-			if _, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL}); err != nil {
+			if _, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL}); err != nil {
 				errs <- err
 				return
 			}

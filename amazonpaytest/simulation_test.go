@@ -161,7 +161,7 @@ func TestSimulationOrderReference(t *testing.T) {
 	cons := set(`{"SandboxSimulation":{"Constraint":"PaymentMethodNotAllowed"}}`)
 	require.Len(t, cons, 1)
 	assert.Equal(t, amazonpay.ConstraintPaymentMethodNotAllowed, cons[0].ConstraintID)
-	_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+	_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorConstraintsExist, apiCode(t, err))
 	assert.Contains(t, apiError(t, err).Message, "PaymentMethodNotAllowed")
 	assert.Empty(t, set("a plain note"), "overwriting the note clears the simulation")
@@ -231,12 +231,12 @@ func TestSimulationBillingAgreement(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, out.BillingAgreementDetails.Constraints, 1)
 	assert.Equal(t, amazonpay.ConstraintPaymentMethodNotAllowed, out.BillingAgreementDetails.Constraints[0].ConstraintID)
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorBillingAgreementConstraintsExist, apiCode(t, err))
 	_, err = c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID,
 		BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{SellerNote: "ok now"}})
 	require.NoError(t, err)
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 
 	// A decline on a charge suspends the agreement, which comes back after

@@ -220,3 +220,86 @@ func TestBillingAgreementTypeDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, amazonpay.CustomerInitiatedTransaction, d.BillingAgreementDetails.BillingAgreementType)
 }
+
+// In the EU and UK the issuer decides per payment whether to challenge:
+// both return URLs are required, and an Authorize before the buyer is back
+// from the Confirmation Flow is unauthenticated, whatever the card.
+func TestSCARegionsRequireTheConfirmationFlow(t *testing.T) {
+	t.Parallel()
+	for _, region := range []amazonpay.Region{amazonpay.RegionDE, amazonpay.RegionUK} {
+		t.Run(string(region), func(t *testing.T) {
+			srv := newServer(t, amazonpaytest.WithRegion(region))
+			c := srv.AmazonPay()
+			cur := region.DefaultCurrency()
+			price := &amazonpay.Price{Amount: "20.00", CurrencyCode: cur}
+			id := srv.CreateOrderReference(amazonpaytest.TestBuyer()) // PaymentMethodOK: no challenge of its own
+			_, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
+				OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: price}})
+			require.NoError(t, err)
+			_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+			assert.Equal(t, amazonpay.ErrorMissingParameter, apiCode(t, err))
+			assert.Contains(t, apiError(t, err).Message, "SuccessUrl")
+			_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL})
+			assert.Equal(t, amazonpay.ErrorMissingParameter, apiCode(t, err))
+			assert.Contains(t, apiError(t, err).Message, "FailureUrl")
+			mustState(t, srv, id, "Draft", "")
+
+			_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
+			require.NoError(t, err)
+			a, err := c.Authorize(ctx, &amazonpay.AuthorizeInput{AmazonOrderReferenceID: id, AuthorizationReferenceID: "early",
+				AuthorizationAmount: price, TransactionTimeout: amazonpay.Int(0)})
+			require.NoError(t, err)
+			ad := a.AuthorizationDetails
+			assert.Equal(t, amazonpay.AuthorizationDeclined, ad.AuthorizationStatus.State)
+			assert.Equal(t, amazonpay.ReasonInvalidPaymentMethod, ad.AuthorizationStatus.ReasonCode)
+			assert.True(t, ad.SoftDecline)
+			mustState(t, srv, id, "Suspended", "PaymentAuthorizationRequired")
+
+			// The shop confirms again and sends the buyer through the flow.
+			_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
+			require.NoError(t, err)
+			back, err := srv.FollowConfirmationFlow(ctx, srv.SellerID(), id)
+			require.NoError(t, err)
+			require.Equal(t, "Success", back.Query().Get("AuthenticationStatus"))
+			a, err = c.Authorize(ctx, &amazonpay.AuthorizeInput{AmazonOrderReferenceID: id, AuthorizationReferenceID: "after",
+				AuthorizationAmount: price, TransactionTimeout: amazonpay.Int(0)})
+			require.NoError(t, err)
+			assert.Equal(t, amazonpay.AuthorizationOpen, a.AuthorizationDetails.AuthorizationStatus.State)
+
+			// A billing agreement: both URLs too.
+			baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
+			_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+			assert.Equal(t, amazonpay.ErrorMissingParameter, apiCode(t, err))
+			_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL})
+			assert.Equal(t, amazonpay.ErrorMissingParameter, apiCode(t, err))
+
+			// A child order reference confirmed at once (ConfirmNow) has not
+			// been through the flow: its Authorize is unauthenticated.
+			baID = confirmedBillingAgreement(t, srv, c)
+			child, err := c.CreateOrderReferenceForId(ctx, &amazonpay.CreateOrderReferenceForIdInput{ID: baID, IDType: amazonpay.IDTypeBillingAgreement,
+				ConfirmNow: amazonpay.Bool(true), OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: price}})
+			require.NoError(t, err)
+			childID := child.OrderReferenceDetails.AmazonOrderReferenceID
+			a, err = c.Authorize(ctx, &amazonpay.AuthorizeInput{AmazonOrderReferenceID: childID, AuthorizationReferenceID: "child",
+				AuthorizationAmount: price, TransactionTimeout: amazonpay.Int(0)})
+			require.NoError(t, err)
+			assert.Equal(t, amazonpay.AuthorizationDeclined, a.AuthorizationDetails.AuthorizationStatus.State)
+			mustState(t, srv, childID, "Suspended", "PaymentAuthorizationRequired")
+		})
+	}
+
+	// The US keeps its documented behaviour: no flow needed.
+	us := newServer(t, amazonpaytest.WithRegion(amazonpay.RegionUS))
+	c := us.AmazonPay()
+	usd := &amazonpay.Price{Amount: "20.00", CurrencyCode: "USD"}
+	id := us.CreateOrderReference(amazonpaytest.TestBuyer())
+	_, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
+		OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: usd}})
+	require.NoError(t, err)
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+	require.NoError(t, err)
+	a, err := c.Authorize(ctx, &amazonpay.AuthorizeInput{AmazonOrderReferenceID: id, AuthorizationReferenceID: "us",
+		AuthorizationAmount: usd, TransactionTimeout: amazonpay.Int(0)})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.AuthorizationOpen, a.AuthorizationDetails.AuthorizationStatus.State)
+}
