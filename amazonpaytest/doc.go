@@ -62,8 +62,15 @@
 //
 // Choices where Amazon's documentation is silent, so tests can rely on them:
 //
-//   - An SCA challenge is needed in the EU and UK for the PaymentMethodSCA*
-//     methods, or with a PaymentAuthenticationStatus simulation string.
+//   - In the EU and UK the issuer decides per payment whether to
+//     challenge, so a shop must never rely on a card not needing it:
+//     ConfirmOrderReference and ConfirmBillingAgreement require both
+//     SuccessUrl and FailureUrl (MissingParameter otherwise), and every
+//     payment method needs the Confirmation Flow before a charge (the
+//     PaymentMethodSCA* methods decide how the challenge ends; the others
+//     pass it). Elsewhere a challenge is needed only with a
+//     PaymentAuthenticationStatus simulation string. A child order
+//     reference made with ConfirmNow has not been through the flow.
 //     While it is needed and not passed, an order reference shows
 //     PaymentAuthenticationStatus REQUIRED, and Authorize is Declined with
 //     InvalidPaymentMethod: soft, and the order reference Suspended with
@@ -76,8 +83,7 @@
 //     soft InvalidPaymentMethod decline whose ReasonDescription names the
 //     authenticated amount, and the order reference Suspended with
 //     PaymentAuthorizationRequired, so the shop confirms the larger amount
-//     and sends the buyer through the flow again. A confirmation without a
-//     SuccessUrl does not change the authenticated amount.
+//     and sends the buyer through the flow again.
 //   - Abandoned leaves the object Suspended with PaymentAuthorizationRequired;
 //     Failure leaves it Open (the merchant is told to cancel it).
 //   - Without an Authorize within the ExpectImmediateAuthorization window
