@@ -110,6 +110,7 @@ func TestBuyer() Buyer {
 func (b Buyer) side() buyerSide {
 	s := buyerSide{
 		buyer:    amazonpay.Buyer{Name: b.Name, Email: b.Email, Phone: b.Phone},
+		userID:   userID(b.Name, b.Email),
 		digital:  b.DigitalGoods,
 		isSeller: b.IsSeller,
 		method:   b.PaymentMethod,

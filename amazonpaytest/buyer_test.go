@@ -46,7 +46,7 @@ func TestBuyerChoicesAndConstraints(t *testing.T) {
 	assert.Empty(t, d.Destination.PhysicalDestination.AddressLine1)
 
 	// With an access token the full address shows before confirmation.
-	out, err := c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id, AddressConsentToken: "tok"})
+	out, err := c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id, AddressConsentToken: token(t, srv, id)})
 	require.NoError(t, err)
 	assert.Equal(t, "Rue 1", out.OrderReferenceDetails.Destination.PhysicalDestination.AddressLine1)
 	assert.Equal(t, "Shopper", out.OrderReferenceDetails.Buyer.Name)
@@ -321,7 +321,7 @@ func TestBillingAgreementRawChecks(t *testing.T) {
 	assert.Contains(t, e.Message, "FailureUrl")
 	e = rawError(t, srv, 400, "GetBillingAgreementDetails", "AmazonBillingAgreementId", baID, "AccessToken", "a", "AddressConsentToken", "b")
 	assert.Equal(t, "AmbiguousToken", e.Code)
-	status, body := raw(t, srv, "GetBillingAgreementDetails", "AmazonBillingAgreementId", baID, "AccessToken", "a")
+	status, body := raw(t, srv, "GetBillingAgreementDetails", "AmazonBillingAgreementId", baID, "AccessToken", token(t, srv, baID))
 	assert.Equal(t, 200, status)
 	assert.Contains(t, body, "<AddressLine1>Teststr. 1</AddressLine1>")
 }

@@ -185,3 +185,11 @@ func confirmedBillingAgreement(t *testing.T, srv *amazonpaytest.Server, c *amazo
 	require.Equal(t, "Success", back.Query().Get("AuthenticationStatus"))
 	return id
 }
+
+// token is a Login with Amazon access token of the buyer of id.
+func token(t *testing.T, srv *amazonpaytest.Server, id string) string {
+	t.Helper()
+	tok, err := srv.AccessToken(id)
+	require.NoError(t, err)
+	return tok
+}

@@ -89,6 +89,7 @@ type confirmation struct {
 // references and billing agreements.
 type buyerSide struct {
 	buyer       amazonpay.Buyer
+	userID      string // Login with Amazon user id
 	address     *amazonpay.Address
 	digital     bool
 	isSeller    bool

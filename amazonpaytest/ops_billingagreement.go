@@ -18,7 +18,7 @@ func invalidBAStatus(ba *billingAgreement) {
 
 func opGetBillingAgreementDetails(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	return &xResult{BillingAgreementDetails: c.h.xBillingAgreement(ba, c.accessToken())}
+	return &xResult{BillingAgreementDetails: c.h.xBillingAgreement(ba, c.accessToken(ba.userID))}
 }
 
 func opSetBillingAgreementDetails(c *call) *xResult {

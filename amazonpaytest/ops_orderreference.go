@@ -13,19 +13,9 @@ func (c *call) orderRef(name string) *orderRef {
 	return o
 }
 
-// accessToken reports whether the call carries a token that reveals the
-// buyer's details; both kinds at once are ambiguous.
-func (c *call) accessToken() bool {
-	at, act := c.text("AccessToken", 4096), c.text("AddressConsentToken", 4096)
-	if at != "" && act != "" {
-		fail(400, "AmbiguousToken", "Both AccessToken and AddressConsentToken were given; send one.")
-	}
-	return at != "" || act != ""
-}
-
 func opGetOrderReferenceDetails(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
-	return &xResult{OrderReferenceDetails: c.h.xOrderRef(o, c.accessToken())}
+	return &xResult{OrderReferenceDetails: c.h.xOrderRef(o, c.accessToken(o.userID))}
 }
 
 // orderAttrs are the attributes SetOrderReferenceDetails, SetOrderAttributes

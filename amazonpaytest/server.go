@@ -46,6 +46,7 @@ type config struct {
 	seed                        uint64
 	seeded                      bool
 	delegated                   map[string]string // seller id → MWSAuthToken
+	clientID                    string            // Login with Amazon client id
 }
 
 // Option configures a Handler or Server.
@@ -142,12 +143,14 @@ type Handler struct {
 	faults  map[string][]*faultEntry
 	log     []Request
 	status  string // GetServiceStatus Status
+	tokens  map[string]*accessToken
 }
 
 // NewHandler returns a sandbox configured by opts.
 func NewHandler(opts ...Option) *Handler {
 	cfg := config{
 		sellerID:        DefaultSellerID,
+		clientID:        DefaultClientID,
 		accessKey:       DefaultAccessKeyID,
 		secret:          DefaultSecretKey,
 		region:          amazonpay.RegionDE,
@@ -189,6 +192,7 @@ func NewHandler(opts ...Option) *Handler {
 		buckets: map[string]*bucket{},
 		faults:  map[string][]*faultEntry{},
 		status:  "GREEN",
+		tokens:  map[string]*accessToken{},
 	}
 }
 
@@ -227,8 +231,12 @@ func (h *Handler) SetServiceStatus(status string) {
 
 // ServeHTTP answers MWS API calls and Confirmation Flow page visits.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasSuffix(r.URL.Path, ConfirmationFlowPath) {
+	switch {
+	case strings.HasSuffix(r.URL.Path, ConfirmationFlowPath):
 		h.serveConfirmationFlow(w, r)
+		return
+	case strings.HasSuffix(r.URL.Path, "/auth/o2/tokeninfo"), strings.HasSuffix(r.URL.Path, "/user/profile"):
+		h.serveLoginWithAmazon(w, r, strings.HasSuffix(r.URL.Path, "/user/profile"))
 		return
 	}
 	if r.Body == nil { // a server request always has one; a handler called directly may not
@@ -518,14 +526,16 @@ func (s *Server) Close() { s.ts.Close() }
 func (s *Server) Endpoint() string { return s.URL + s.Path() }
 
 // AmazonPay returns an *amazonpay.Client wired to the server: its
-// credentials, region and section, its *http.Client, its URL, the sandbox
-// clock (so Timestamps match) and a retry policy with millisecond waits.
+// credentials, Login with Amazon client id and profile endpoint, region and
+// section, its *http.Client, its URL, the sandbox clock (so Timestamps
+// match) and a retry policy with millisecond waits.
 // opts are applied after these and may override them. It panics if
 // amazonpay.NewClient fails, which only a bad option can cause.
 func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
 	base := []amazonpay.Option{
 		amazonpay.WithHTTPClient(s.Client()),
 		amazonpay.WithEndpoint(s.URL),
+		amazonpay.WithProfileEndpoint(s.URL),
 		amazonpay.WithClock(s.Now),
 		amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}),
 	}
@@ -533,6 +543,7 @@ func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
 		SellerID:    s.cfg.sellerID,
 		AccessKeyID: s.cfg.accessKey,
 		SecretKey:   s.cfg.secret,
+		ClientID:    s.cfg.clientID,
 		Region:      s.cfg.region,
 		Sandbox:     !s.cfg.live,
 	}, append(base, opts...)...)

@@ -303,3 +303,87 @@ func TestSCARegionsRequireTheConfirmationFlow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, amazonpay.AuthorizationOpen, a.AuthorizationDetails.AuthorizationStatus.State)
 }
+
+// Access tokens are issued by the buyer's sign-in, expire on the sandbox
+// clock and belong to one buyer; the same tokens serve GetUserInfo.
+func TestAccessTokens(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, amazonpaytest.WithFrozenClock())
+	c := srv.AmazonPay()
+	id := srv.CreateOrderReference(amazonpaytest.TestBuyer())
+	_, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
+		OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur("10.00")}})
+	require.NoError(t, err)
+	get := func(in *amazonpay.GetOrderReferenceDetailsInput) (*amazonpay.OrderReferenceDetails, error) {
+		in.AmazonOrderReferenceID = id
+		out, err := c.GetOrderReferenceDetails(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		return &out.OrderReferenceDetails, nil
+	}
+
+	_, err = get(&amazonpay.GetOrderReferenceDetailsInput{AccessToken: "Atza|made-up"})
+	assert.Equal(t, amazonpay.ErrorInvalidAddressConsentToken, apiCode(t, err))
+
+	tok, err := srv.AccessToken(id)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(tok, "Atza|"), tok)
+	d, err := get(&amazonpay.GetOrderReferenceDetailsInput{AccessToken: tok})
+	require.NoError(t, err)
+	require.NotNil(t, d.Buyer)
+	assert.Equal(t, "Test Buyer", d.Buyer.Name)
+	assert.Equal(t, "Teststr. 1", d.Destination.PhysicalDestination.AddressLine1)
+	d, err = get(&amazonpay.GetOrderReferenceDetailsInput{AddressConsentToken: tok})
+	require.NoError(t, err)
+	assert.NotNil(t, d.Buyer, "the legacy name works the same")
+	d, err = get(&amazonpay.GetOrderReferenceDetailsInput{})
+	require.NoError(t, err)
+	assert.Nil(t, d.Buyer, "no token, no buyer before confirmation")
+
+	// Another buyer's token.
+	other := amazonpaytest.TestBuyer()
+	other.Name, other.Email = "Other Buyer", "other@example.com"
+	otherTok, err := srv.AccessToken(srv.CreateOrderReference(other))
+	require.NoError(t, err)
+	_, err = get(&amazonpay.GetOrderReferenceDetailsInput{AccessToken: otherTok})
+	assert.Equal(t, amazonpay.ErrorInvalidAddressConsentToken, apiCode(t, err))
+
+	// Billing agreements check the same way.
+	baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
+	_, err = c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID, AccessToken: otherTok})
+	assert.Equal(t, amazonpay.ErrorInvalidAddressConsentToken, apiCode(t, err))
+	ba, err := c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID, AccessToken: tok})
+	require.NoError(t, err, "the same buyer's token from another checkout")
+	assert.NotNil(t, ba.BillingAgreementDetails.Buyer)
+
+	// GetUserInfo reads the profile with the same token.
+	info, err := c.GetUserInfo(ctx, tok)
+	require.NoError(t, err)
+	assert.Equal(t, "Test Buyer", info.Name)
+	assert.Equal(t, "buyer@example.com", info.Email)
+	assert.Equal(t, "10115", info.PostalCode)
+	assert.True(t, strings.HasPrefix(info.UserID, "amzn1.account."), info.UserID)
+	otherInfo, err := c.GetUserInfo(ctx, srv.SignIn(other))
+	require.NoError(t, err)
+	assert.Equal(t, "Other Buyer", otherInfo.Name)
+	assert.NotEqual(t, info.UserID, otherInfo.UserID)
+	_, err = c.GetUserInfo(ctx, "Atza|made-up")
+	var le *amazonpay.LoginError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "invalid_token", le.Code)
+
+	// Tokens expire after an hour on the sandbox clock.
+	srv.Advance(amazonpaytest.AccessTokenLifetime - time.Second)
+	_, err = get(&amazonpay.GetOrderReferenceDetailsInput{AccessToken: tok})
+	require.NoError(t, err)
+	srv.Advance(time.Second)
+	_, err = get(&amazonpay.GetOrderReferenceDetailsInput{AccessToken: tok})
+	assert.Equal(t, amazonpay.ErrorInvalidAddressConsentToken, apiCode(t, err))
+	_, err = c.GetUserInfo(ctx, tok)
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "invalid_token", le.Code)
+
+	_, err = srv.AccessToken("S02-0000000-0000000")
+	assert.ErrorIs(t, err, amazonpaytest.ErrNotFound)
+}

@@ -77,7 +77,7 @@ func TestResponseXML(t *testing.T) {
 	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 
-	status, body := raw(t, srv, "GetOrderReferenceDetails", "AmazonOrderReferenceId", id, "AccessToken", "Atza|token")
+	status, body := raw(t, srv, "GetOrderReferenceDetails", "AmazonOrderReferenceId", id, "AccessToken", token(t, srv, id))
 	require.Equal(t, 200, status)
 	assert.True(t, strings.HasPrefix(body, `<?xml version="1.0"?>`))
 	assert.NotContains(t, body, `xmlns=""`)
