@@ -376,6 +376,9 @@ func (h *Handler) confirmationFlow(r *http.Request) (location string, code int, 
 	switch outcome {
 	case "Success":
 		b.authn, b.authenticated = authnPassed, b.confirm.amount
+		if ba := h.bas[id]; ba != nil {
+			h.authenticated(ba)
+		}
 		location = withQuery(success, "AuthenticationStatus", "Success")
 	case "Failure":
 		b.authn = authnFailed

@@ -115,6 +115,21 @@
 //     (404 InvalidOrderReferenceId, InvalidBillingAgreementId or
 //     InvalidTransactionId), and the Confirmation Flow page answers
 //     ErrorCode=InvalidSellerId unless sellerId is the object's seller.
+//   - A billing agreement that is Canceled (Stale, or by Amazon) cancels its
+//     Open and Suspended child order references with AmazonCanceled (the
+//     documentation names no reason for them) and closes their open
+//     authorizations with OrderReferenceCanceled.
+//   - The seeds' 30-day rule for billing agreements (EU/UK): the window
+//     starts when the buyer passes the Confirmation Flow (at creation, and
+//     again after each new authentication); without a capture on any of
+//     the agreement's child order references within it (a 0.00
+//     AuthorizeOnBillingAgreement with CaptureNow counts), the
+//     authentication expires: AuthorizeOnBillingAgreement is then a soft
+//     InvalidPaymentMethod decline that suspends the agreement with
+//     PaymentAuthorizationRequired, and ValidateBillingAgreement fails, until
+//     the shop confirms again and the buyer passes the flow.
+//   - An omitted BillingAgreementType is reported as
+//     CustomerInitiatedTransaction (the seeds' default).
 //   - SetBillingAgreementDetails may set BillingAgreementType and
 //     SubscriptionAmount of an Open agreement (the seeds' SCA upgrade);
 //     everything else only in Draft.

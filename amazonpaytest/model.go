@@ -24,6 +24,8 @@ const (
 const (
 	rcStale                      = "Stale"
 	rcSellerCanceled             = "SellerCanceled"
+	rcAmazonCanceled             = "AmazonCanceled"
+	rcBuyerCanceled              = "BuyerCanceled"
 	rcInvalidPaymentMethod       = "InvalidPaymentMethod"
 	rcPaymentAuthorizationNeeded = "PaymentAuthorizationRequired"
 	rcExpired                    = "Expired"
@@ -182,6 +184,39 @@ type billingAgreement struct {
 	currency     string
 	spent        map[string]int64 // by period (month) key
 	children     []*orderRef
+	// The seeds' 30-day rule (EU/UK): the buyer's authentication expires
+	// unless a charge is captured within 30 days of it.
+	authnAt   time.Time // when the buyer last passed the Confirmation Flow
+	authnGen  int       // counts passed flows, to void stale timers
+	keptAlive bool      // a capture within 30 days of authnAt
+}
+
+// baAuthenticationWindow is the seeds' "make the Capture within 30 days"
+// rule for billing agreements in the EU and UK.
+const baAuthenticationWindow = 30 * 24 * time.Hour
+
+// authenticated records a passed Confirmation Flow of ba and starts the
+// 30-day window in which a capture keeps the authentication. The caller
+// holds h.mu.
+func (h *Handler) authenticated(ba *billingAgreement) {
+	ba.authnAt, ba.keptAlive = h.now, false
+	ba.authnGen++
+	if !h.cfg.region.SCARequired() {
+		return
+	}
+	gen := ba.authnGen
+	h.schedule(h.now.Add(baAuthenticationWindow), func() {
+		if ba.authnGen == gen && !ba.keptAlive && ba.authn == authnPassed {
+			ba.authn = authnNone // the buyer must authenticate again
+		}
+	})
+}
+
+// captured records a capture on a child order reference of ba.
+func (h *Handler) captured(ba *billingAgreement) {
+	if ba.authn == authnPassed && !h.now.After(ba.authnAt.Add(baAuthenticationWindow)) {
+		ba.keptAlive = true
+	}
 }
 
 type sellerBAAttrs struct{ SellerBillingAgreementID, StoreName, CustomInformation string }
@@ -280,10 +315,22 @@ func (h *Handler) newBillingAgreement(seller string, b buyerSide, consent bool) 
 	h.order = append(h.order, ba.id)
 	h.schedule(ba.created.Add(draftLifetime), func() {
 		if ba.status.State == stDraft {
-			h.setStatus(&ba.status, stCanceled, rcStale, "The billing agreement was not confirmed within three hours.")
+			h.cancelBillingAgreement(ba, rcStale, "The billing agreement was not confirmed within three hours.")
 		}
 	})
 	return ba
+}
+
+// cancelBillingAgreement cancels ba and, with it, its Open and Suspended
+// child order references: Amazon cancels them (AmazonCanceled, a choice:
+// the documentation names no reason for them).
+func (h *Handler) cancelBillingAgreement(ba *billingAgreement, reason, desc string) {
+	h.setStatus(&ba.status, stCanceled, reason, desc)
+	for _, o := range ba.children {
+		if o.status.State == stOpen || o.status.State == stSuspended {
+			h.cancelOrderRef(o, rcAmazonCanceled, "The billing agreement "+ba.id+" was canceled.")
+		}
+	}
 }
 
 // constraint descriptions, as Amazon words them.

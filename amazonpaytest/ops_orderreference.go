@@ -213,14 +213,19 @@ func opCancelOrderReference(c *call) *xResult {
 			}
 		}
 	}
-	h := c.h
-	h.setStatus(&o.status, stCanceled, rcSellerCanceled, reason)
+	c.h.cancelOrderRef(o, rcSellerCanceled, reason)
+	return &xResult{}
+}
+
+// cancelOrderRef cancels o and closes its Open and Pending authorizations
+// with OrderReferenceCanceled. The caller holds h.mu.
+func (h *Handler) cancelOrderRef(o *orderRef, reason, desc string) {
+	h.setStatus(&o.status, stCanceled, reason, desc)
 	for _, a := range o.auths {
 		if a.status.State == stOpen || a.status.State == stPending {
 			h.setStatus(&a.status, stClosed, rcOrderReferenceCanceled, "")
 		}
 	}
-	return &xResult{}
 }
 
 func opCloseOrderReference(c *call) *xResult {

@@ -313,6 +313,11 @@ func (h *Handler) addCapture(a *authorization, id, ref string, amount money, not
 	a.captured = amount.units
 	h.setStatus(&a.status, stClosed, rcMaxCapturesProcessed, "")
 	o := a.oro
+	if o.parent != nil && o.parent.typ == "BillingAgreement" {
+		if ba := h.bas[o.parent.id]; ba != nil {
+			h.captured(ba)
+		}
+	}
 	o.captured += amount.units
 	o.capAuths++
 	switch {

@@ -387,3 +387,79 @@ func TestAccessTokens(t *testing.T) {
 	_, err = srv.AccessToken("S02-0000000-0000000")
 	assert.ErrorIs(t, err, amazonpaytest.ErrNotFound)
 }
+
+// A Canceled billing agreement cancels its Open child order references.
+func TestCanceledBillingAgreementCancelsChildren(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, amazonpaytest.WithFrozenClock())
+	c := srv.AmazonPay()
+	baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
+	child, err := c.CreateOrderReferenceForId(ctx, &amazonpay.CreateOrderReferenceForIdInput{ID: baID, IDType: amazonpay.IDTypeBillingAgreement,
+		ConfirmNow: amazonpay.Bool(true), OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur("5.00")}})
+	require.NoError(t, err)
+	childID := child.OrderReferenceDetails.AmazonOrderReferenceID
+	mustState(t, srv, childID, "Open", "")
+	srv.Advance(3 * time.Hour) // the Draft agreement goes stale
+	mustState(t, srv, baID, "Canceled", "Stale")
+	mustState(t, srv, childID, "Canceled", "AmazonCanceled")
+	_, err = c.Authorize(ctx, &amazonpay.AuthorizeInput{AmazonOrderReferenceID: childID, AuthorizationReferenceID: "late",
+		AuthorizationAmount: eur("5.00"), TransactionTimeout: amazonpay.Int(0)})
+	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
+}
+
+// The seeds' 30-day rule in the EU and UK: without a capture within 30
+// days of the buyer's authentication, merchant-initiated charges are
+// declined until the buyer authenticates again; a 0.00 charge with
+// CaptureNow within the 30 days is the documented placeholder.
+func TestBillingAgreementThirtyDayRule(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, amazonpaytest.WithFrozenClock())
+	c := srv.AmazonPay()
+	charge := func(baID, ref, amount string, captureNow bool) amazonpay.AuthorizationDetails {
+		t.Helper()
+		out, err := c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID,
+			AuthorizationReferenceID: ref, AuthorizationAmount: eur(amount), TransactionTimeout: amazonpay.Int(0), CaptureNow: amazonpay.Bool(captureNow)})
+		require.NoError(t, err)
+		return out.AuthorizationDetails
+	}
+
+	// Authorized but never captured: the authentication lapses.
+	lapsed := confirmedBillingAgreement(t, srv, c)
+	assert.Equal(t, amazonpay.AuthorizationOpen, charge(lapsed, "l1", "10.00", false).AuthorizationStatus.State)
+	// The placeholder, on time.
+	kept := confirmedBillingAgreement(t, srv, c)
+	srv.Advance(29 * 24 * time.Hour)
+	zero := charge(kept, "k0", "0.00", true)
+	assert.Equal(t, amazonpay.AuthorizationClosed, zero.AuthorizationStatus.State)
+	assert.Equal(t, amazonpay.ReasonMaxCapturesProcessed, zero.AuthorizationStatus.ReasonCode)
+
+	srv.Advance(24*time.Hour + time.Second) // day 30 has passed
+	late := charge(lapsed, "l2", "10.00", false)
+	assert.Equal(t, amazonpay.AuthorizationDeclined, late.AuthorizationStatus.State)
+	assert.Equal(t, amazonpay.ReasonInvalidPaymentMethod, late.AuthorizationStatus.ReasonCode)
+	assert.True(t, late.SoftDecline)
+	mustState(t, srv, lapsed, "Suspended", "PaymentAuthorizationRequired")
+	v, err := c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: lapsed})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.ValidationFailure, v.ValidationResult)
+	assert.Equal(t, amazonpay.AuthorizationOpen, charge(kept, "k1", "10.00", false).AuthorizationStatus.State, "the placeholder kept it")
+
+	// The buyer authenticates again.
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: lapsed, SuccessURL: okURL, FailureURL: failURL})
+	require.NoError(t, err)
+	_, err = srv.FollowConfirmationFlow(ctx, srv.SellerID(), lapsed)
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.AuthorizationOpen, charge(lapsed, "l3", "10.00", false).AuthorizationStatus.State)
+
+	// Outside the EU and UK there is no such rule.
+	us := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithRegion(amazonpay.RegionUS))
+	uc := us.AmazonPay()
+	baID := us.CreateBillingAgreement(amazonpaytest.TestBuyer())
+	_, err = uc.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	require.NoError(t, err)
+	us.Advance(60 * 24 * time.Hour)
+	out, err := uc.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID,
+		AuthorizationReferenceID: "us", AuthorizationAmount: &amazonpay.Price{Amount: "10.00", CurrencyCode: "USD"}, TransactionTimeout: amazonpay.Int(0)})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.AuthorizationOpen, out.AuthorizationDetails.AuthorizationStatus.State)
+}
