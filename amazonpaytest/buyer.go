@@ -203,9 +203,12 @@ func (h *Handler) SelectPaymentMethod(id string, m PaymentMethod) error {
 	if err != nil {
 		return err
 	}
-	b.method = m
+	b.method, b.methodStale = m, false
 	if b.authn != authnNone {
 		b.authn = authnNone
+	}
+	if ba := h.bas[id]; ba != nil {
+		ba.addressDeleted = false // the new method has its billing address
 	}
 	if o := h.oros[id]; o != nil && st.State == stSuspended && len(o.constraints()) == 0 {
 		h.setStatus(st, stOpen, "", "")
@@ -223,6 +226,48 @@ func (h *Handler) SelectAddress(id string, a amazonpay.Address) error {
 		return err
 	}
 	b.address = &a
+	return nil
+}
+
+// SelectCurrency is the buyer choosing the currency to pay in, in the
+// widgets of an EU or UK merchant (multi-currency). While it differs from
+// the currency of the order total the order reference has the constraint
+// CurrencyMismatch.
+func (h *Handler) SelectCurrency(id, currency string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.runDue()
+	if !h.currencySupported(currency) {
+		return fmt.Errorf("amazonpaytest: the currency %q is not offered in region %s", currency, h.cfg.region)
+	}
+	b, _, err := h.buyerObject(id)
+	if err != nil {
+		return err
+	}
+	b.presentment = currency
+	return nil
+}
+
+// DeleteBillingAddress is the buyer deleting, in their Amazon account, the
+// billing address of the payment method of an Open or Suspended billing
+// agreement: it gets the constraint BillingAddressDeleted and is Suspended
+// with InvalidPaymentMethod until the buyer chooses a payment method again
+// (SelectPaymentMethod) and the merchant confirms it again.
+func (h *Handler) DeleteBillingAddress(id string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.runDue()
+	ba := h.bas[id]
+	if ba == nil {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if ba.status.State != stOpen && ba.status.State != stSuspended {
+		return fmt.Errorf("%w: %s is %s", ErrState, id, ba.status.State)
+	}
+	ba.addressDeleted = true
+	if ba.status.State == stOpen {
+		h.setStatus(&ba.status, stSuspended, rcInvalidPaymentMethod, "")
+	}
 	return nil
 }
 

@@ -130,6 +130,13 @@
 //     the shop confirms again and the buyer passes the flow.
 //   - An omitted BillingAgreementType is reported as
 //     CustomerInitiatedTransaction (the seeds' default).
+//   - Authorize on an Open order reference whose buyer has since chosen a
+//     payment method that is not allowed is 400 PaymentMethodNotAllowed;
+//     confirming again an order reference or billing agreement suspended
+//     for InvalidPaymentMethod before the buyer chose another method is 400
+//     PaymentMethodNotUpdated.
+//   - A suspended seller (SuspendSeller) may still call GetServiceStatus
+//     and GetMerchantAccountStatus (which answers INACTIVE).
 //   - SetBillingAgreementDetails may set BillingAgreementType and
 //     SubscriptionAmount of an Open agreement (the seeds' SCA upgrade);
 //     everything else only in Draft.
@@ -161,6 +168,20 @@
 // (or "Abandoned") in the SellerNote of SetOrderReferenceDetails,
 // SetOrderAttributes and SetBillingAgreementDetails. Other combinations are
 // refused with InvalidSandboxSimulationSpecified.
+//
+// # Amazon's side
+//
+// Outcomes that no documented simulation string reaches are driven by
+// methods named for who acts: AmazonCancel (order reference or billing
+// agreement Canceled/AmazonCanceled), BuyerCancelBillingAgreement
+// (Closed/BuyerCanceled), AmazonFlagAtypical (StopShipmentAtypicalAuth),
+// AmazonDeclineRefund (Declined/AmazonRejected or ProcessingFailure),
+// AmazonRefund (A-to-z Guarantee and chargeback refunds), SuspendSeller
+// (403 InvalidAccountStatus), AmazonUnsetBillingAgreementLimits
+// (BillingAgreementLimitsNotSet), and the buyer's SelectCurrency
+// (CurrencyMismatch) and DeleteBillingAddress (BillingAddressDeleted).
+// CONFORMANCE.md lists every documented state, reason code, simulation
+// string, constraint and error code with the way a test reaches it.
 //
 // # Time, throttling and faults
 //

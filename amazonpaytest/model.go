@@ -42,6 +42,7 @@ const (
 	rcOrderReferenceCanceled     = "OrderReferenceCanceled"
 	rcMaxAmountRefunded          = "MaxAmountRefunded"
 	rcMaxRefundsProcessed        = "MaxRefundsProcessed"
+	rcStopShipmentAtypicalAuth   = "StopShipmentAtypicalAuth"
 )
 
 const (
@@ -104,6 +105,12 @@ type buyerSide struct {
 	// authenticated is the amount of the last passed Confirmation Flow.
 	authenticated *money
 	confirmCount  int
+	// presentment is the currency the buyer chose in the widget (empty:
+	// the order total's); another one raises CurrencyMismatch.
+	presentment string
+	// methodStale: suspended for InvalidPaymentMethod and the buyer has
+	// not chosen a payment method since (PaymentMethodNotUpdated).
+	methodStale bool
 }
 
 type orderRef struct {
@@ -167,6 +174,8 @@ type refund struct {
 	amount     money
 	created    time.Time
 	status     status
+	refundType string      // SellerInitiated, or an Amazon-initiated type
+	sim        *simulation // the SellerRefundNote simulation, if any
 }
 
 type billingAgreement struct {
@@ -186,9 +195,11 @@ type billingAgreement struct {
 	children     []*orderRef
 	// The seeds' 30-day rule (EU/UK): the buyer's authentication expires
 	// unless a charge is captured within 30 days of it.
-	authnAt   time.Time // when the buyer last passed the Confirmation Flow
-	authnGen  int       // counts passed flows, to void stale timers
-	keptAlive bool      // a capture within 30 days of authnAt
+	limitsNotSet   bool      // AmazonUnsetBillingAgreementLimits
+	addressDeleted bool      // DeleteBillingAddress: BillingAddressDeleted
+	authnAt        time.Time // when the buyer last passed the Confirmation Flow
+	authnGen       int       // counts passed flows, to void stale timers
+	keptAlive      bool      // a capture within 30 days of authnAt
 }
 
 // baAuthenticationWindow is the seeds' "make the Capture within 30 days"
@@ -335,12 +346,15 @@ func (h *Handler) cancelBillingAgreement(ba *billingAgreement, reason, desc stri
 
 // constraint descriptions, as Amazon words them.
 var constraintText = map[string]string{
-	"AmountNotSet":            "The seller has not set the amount for the Order Reference.",
-	"BuyerConsentNotSet":      "The buyer has not given consent for this billing agreement.",
-	"BuyerEqualsSeller":       "The buyer is the seller. A seller cannot buy from its own store.",
-	"PaymentMethodNotAllowed": "The payment method selected by the buyer is not allowed for this transaction.",
-	"PaymentPlanNotSet":       "The buyer has not been able to select a Payment method for the given Order Reference.",
-	"ShippingAddressNotSet":   "The buyer has not been able to select the Shipping address from the Address Book widget.",
+	"AmountNotSet":                 "The seller has not set the amount for the Order Reference.",
+	"BillingAddressDeleted":        "The buyer has deleted the billing address of the selected payment method.",
+	"BillingAgreementLimitsNotSet": "The limits of the billing agreement are not set.",
+	"CurrencyMismatch":             "The currency of the order total does not match the currency the buyer chose.",
+	"BuyerConsentNotSet":           "The buyer has not given consent for this billing agreement.",
+	"BuyerEqualsSeller":            "The buyer is the seller. A seller cannot buy from its own store.",
+	"PaymentMethodNotAllowed":      "The payment method selected by the buyer is not allowed for this transaction.",
+	"PaymentPlanNotSet":            "The buyer has not been able to select a Payment method for the given Order Reference.",
+	"ShippingAddressNotSet":        "The buyer has not been able to select the Shipping address from the Address Book widget.",
 }
 
 // buyerConstraints are the constraints the buyer's choices raise.
@@ -369,6 +383,8 @@ func (o *orderRef) constraints() []string {
 	var out []string
 	if o.total == nil {
 		out = append(out, "AmountNotSet")
+	} else if o.presentment != "" && o.presentment != o.total.currency {
+		out = append(out, "CurrencyMismatch")
 	}
 	return append(out, o.buyerConstraints()...)
 }
@@ -381,6 +397,12 @@ func (ba *billingAgreement) constraints() []string {
 	var out []string
 	if !ba.consent {
 		out = append(out, "BuyerConsentNotSet")
+	}
+	if ba.limitsNotSet {
+		out = append(out, "BillingAgreementLimitsNotSet")
+	}
+	if ba.addressDeleted {
+		out = append(out, "BillingAddressDeleted")
 	}
 	return append(out, ba.buyerConstraints()...)
 }
@@ -439,6 +461,27 @@ func (h *Handler) closeOrderRef(o *orderRef, reason, desc string) {
 func (h *Handler) suspend(s *status, reason string) {
 	if s.State == stOpen {
 		h.setStatus(s, stSuspended, reason, "")
+	}
+}
+
+// suspendForMethod suspends an Open order reference or billing agreement
+// for reason; with InvalidPaymentMethod the buyer must choose another
+// payment method before it is confirmed again (PaymentMethodNotUpdated).
+func (h *Handler) suspendForMethod(b *buyerSide, s *status, reason string) {
+	if s.State != stOpen {
+		return
+	}
+	h.suspend(s, reason)
+	if reason == rcInvalidPaymentMethod {
+		b.methodStale = true
+	}
+}
+
+// checkMethodUpdated refuses to confirm again an object suspended for its
+// payment method before the buyer chose another one.
+func checkMethodUpdated(b *buyerSide, s status, kind, id string) {
+	if s.State == stSuspended && b.methodStale {
+		fail(400, "PaymentMethodNotUpdated", "The buyer has not updated the payment method of %s %s since it was declined.", kind, id)
 	}
 }
 

@@ -85,6 +85,7 @@ func opConfirmBillingAgreement(c *call) *xResult {
 	if ids := ba.constraints(); len(ids) > 0 {
 		fail(400, "BillingAgreementConstraintsExist", "BillingAgreement %s has constraints %s and cannot be confirmed.", ba.id, joinConstraints(ids))
 	}
+	checkMethodUpdated(&ba.buyerSide, ba.status, "BillingAgreement", ba.id)
 	if ba.status.State != stOpen {
 		c.h.setStatus(&ba.status, stOpen, "", "")
 	}
@@ -104,7 +105,7 @@ func opValidateBillingAgreement(c *call) *xResult {
 	failed := func(code, suspendReason string) {
 		res.ValidationResult, res.FailureReasonCode = "Failure", code
 		if suspendReason != "" {
-			h.suspend(&ba.status, suspendReason)
+			h.suspendForMethod(&ba.buyerSide, &ba.status, suspendReason)
 		}
 	}
 	switch {
@@ -245,5 +246,8 @@ func opGetServiceStatus(c *call) *xResult {
 }
 
 func opGetMerchantAccountStatus(c *call) *xResult {
+	if c.h.suspendedSellers[c.seller] {
+		return &xResult{AccountStatus: "INACTIVE"}
+	}
 	return &xResult{AccountStatus: "ACTIVE"}
 }

@@ -145,6 +145,7 @@ func opConfirmOrderReference(c *call) *xResult {
 	if ids := o.constraints(); len(ids) > 0 {
 		fail(400, "ConstraintsExist", "The OrderReference %s has constraints %s and cannot be confirmed.", o.id, joinConstraints(ids))
 	}
+	checkMethodUpdated(&o.buyerSide, o.status, "OrderReference", o.id)
 	if amount != nil && amount.currency != o.total.currency {
 		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the OrderReference.", amount.currency, o.total.currency)
 	}

@@ -2,6 +2,7 @@ package amazonpaytest
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -64,6 +65,11 @@ func opAuthorize(c *call) *xResult {
 	}
 	if r.amount.currency != o.total.currency {
 		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the OrderReference.", r.amount.currency, o.total.currency)
+	}
+	if slices.Contains(o.constraints(), "PaymentMethodNotAllowed") {
+		// The buyer chose (or a simulation string set) a method not allowed
+		// after the order reference was confirmed.
+		fail(400, "PaymentMethodNotAllowed", "The payment method of OrderReference %s is not allowed for this transaction.", o.id)
 	}
 	var used int64
 	made := 0 // successful authorizations: all but the declined ones
@@ -176,16 +182,17 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 		switch plan.reason {
 		case rcInvalidPaymentMethod:
 			a.softDecline = plan.softDecline
-			st := &o.status
+			st, b := &o.status, &o.buyerSide
 			if o.viaBA != nil {
-				st = &o.viaBA.status
+				st, b = &o.viaBA.status, &o.viaBA.buyerSide
 			}
-			h.suspend(st, plan.suspendReason)
+			h.suspendForMethod(b, st, plan.suspendReason)
 			if plan.updateMins > 0 {
 				// The sandbox pretends the buyer picked another method.
 				h.schedule(h.now.Add(time.Duration(plan.updateMins)*time.Minute), func() {
 					if st.State == stSuspended {
 						h.setStatus(st, stOpen, "", "")
+						b.methodStale = false
 					}
 				})
 			}
@@ -365,23 +372,32 @@ func opRefund(c *call) *xResult {
 		fail(400, "TransactionAmountExceeded", "Refunding %s would exceed the captured amount plus the allowed excess (%s).",
 			amount, formatUnits(limit, amount.currency))
 	}
+	r := h.newRefund(cp, ref, amount, note, soft)
+	r.sim = sim
+	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
+}
+
+// newRefund makes a Pending refund of cp, settled after the processing
+// delay. The caller holds h.mu.
+func (h *Handler) newRefund(cp *capture, ref string, amount money, note, soft string) *refund {
 	o := cp.auth.oro
-	r := &refund{id: o.id + "-R" + h.newSuffix(o, "R"), refID: ref, capture: cp, note: note, soft: soft, amount: amount, created: h.now}
+	r := &refund{id: o.id + "-R" + h.newSuffix(o, "R"), refID: ref, capture: cp, note: note, soft: soft, amount: amount,
+		created: h.now, refundType: "SellerInitiated"}
 	h.refunds[r.id] = r
 	cp.refunds = append(cp.refunds, r)
 	h.order = append(h.order, r.id)
 	// Refunds are always Pending first; the outcome comes later.
 	h.setStatus(&r.status, stPending, "", "")
-	h.schedule(h.now.Add(h.cfg.processingDelay), func() { h.settleRefund(r, sim) })
-	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
+	h.schedule(h.now.Add(h.cfg.processingDelay), func() { h.settleRefund(r) })
+	return r
 }
 
-func (h *Handler) settleRefund(r *refund, sim *simulation) {
+func (h *Handler) settleRefund(r *refund) {
 	if r.status.State != stPending {
 		return
 	}
-	if sim != nil {
-		h.setStatus(&r.status, stDeclined, sim.ReasonCode, "")
+	if r.sim != nil {
+		h.setStatus(&r.status, stDeclined, r.sim.ReasonCode, "")
 		return
 	}
 	h.setStatus(&r.status, stCompleted, "", "")

@@ -144,6 +144,8 @@ type Handler struct {
 	log     []Request
 	status  string // GetServiceStatus Status
 	tokens  map[string]*accessToken
+	// suspendedSellers are the sellers SuspendSeller suspended.
+	suspendedSellers map[string]bool
 }
 
 // NewHandler returns a sandbox configured by opts.
@@ -193,6 +195,8 @@ func NewHandler(opts ...Option) *Handler {
 		faults:  map[string][]*faultEntry{},
 		status:  "GREEN",
 		tokens:  map[string]*accessToken{},
+
+		suspendedSellers: map[string]bool{},
 	}
 }
 
@@ -346,6 +350,9 @@ func (h *Handler) process(r *http.Request, perr error, form url.Values, rec *Req
 	}
 	action := rec.Action
 	if e := h.throttle(seller, action); e != nil {
+		return fail(e)
+	}
+	if e := h.accountStatus(seller, action); e != nil {
 		return fail(e)
 	}
 	f := h.takeFault(action)

@@ -481,7 +481,7 @@ func (h *Handler) xRefund(r *refund) *xRefundDetails {
 		AmazonRefundID:    r.id,
 		RefundReferenceID: r.refID,
 		SellerRefundNote:  r.note,
-		RefundType:        "SellerInitiated",
+		RefundType:        r.refundType,
 		RefundAmount:      price(r.amount.units, cur),
 		FeeRefunded:       price(0, cur),
 		CreationTimestamp: formatTime(r.created),
