@@ -94,6 +94,9 @@ type Buyer struct {
 	IsSeller bool
 	// Language is the OrderLanguage; empty means the region's (e.g. de-DE).
 	Language string
+	// BillingAddress is the billing address of the payment method, shown to
+	// allow-listed merchants (WithAllowListed); nil means Address.
+	BillingAddress *amazonpay.Address
 }
 
 // TestBuyer returns a buyer in Berlin with PaymentMethodOK who consents.
@@ -119,6 +122,10 @@ func (b Buyer) side() buyerSide {
 	if b.Address != nil {
 		a := *b.Address
 		s.address = &a
+	}
+	if b.BillingAddress != nil {
+		a := *b.BillingAddress
+		s.billing = &a
 	}
 	return s
 }

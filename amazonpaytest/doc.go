@@ -169,6 +169,19 @@
 // SetOrderAttributes and SetBillingAgreementDetails. Other combinations are
 // refused with InvalidSandboxSimulationSpecified.
 //
+// # Elements for some merchants and payments
+//
+// WithAllowListed makes the sellers allow-listed: with the buyer's access
+// token, order references show BillingAddress and PaymentReference and
+// billing agreements BillingAddress (Buyer.BillingAddress, or else the
+// shipping address), and authorizations carry AuthorizationBillingAddress.
+// A ProviderCreditList on Capture (or Authorize with CaptureNow) and a
+// ProviderCreditReversalList on Refund give ProviderCreditSummaryList and
+// ProviderCreditReversalSummaryList (ids <capture id>-P01..., <refund
+// id>-V01...). An EU or UK capture or refund in another currency than the
+// region's ledger currency (EUR, GBP) carries ConvertedAmount and
+// ConversionRate, at fixed made-up rates (USD 0.92 EUR, GBP 1.17 EUR, ...).
+//
 // # Amazon's side
 //
 // Outcomes that no documented simulation string reaches are driven by

@@ -94,6 +94,7 @@ type buyerSide struct {
 	buyer       amazonpay.Buyer
 	userID      string // Login with Amazon user id
 	address     *amazonpay.Address
+	billing     *amazonpay.Address // the payment method's billing address; nil: address
 	digital     bool
 	isSeller    bool
 	method      PaymentMethod
@@ -154,9 +155,11 @@ type authorization struct {
 	status      status
 	captureNow  bool
 	softDecline *bool
+	credits     []providerCredit // ProviderCreditList, for the CaptureNow capture
 }
 
 type capture struct {
+	credits    []providerCredit // ProviderCreditList
 	id, refID  string
 	auth       *authorization
 	note, soft string
@@ -174,8 +177,9 @@ type refund struct {
 	amount     money
 	created    time.Time
 	status     status
-	refundType string      // SellerInitiated, or an Amazon-initiated type
-	sim        *simulation // the SellerRefundNote simulation, if any
+	refundType string           // SellerInitiated, or an Amazon-initiated type
+	credits    []providerCredit // ProviderCreditReversalList
+	sim        *simulation      // the SellerRefundNote simulation, if any
 }
 
 type billingAgreement struct {

@@ -34,6 +34,7 @@ type authRequest struct {
 	async      bool
 	captureNow bool
 	sim        *simulation
+	credits    []providerCredit
 }
 
 func (c *call) authRequest() authRequest {
@@ -45,6 +46,7 @@ func (c *call) authRequest() authRequest {
 		captureNow: c.flag("CaptureNow", false),
 	}
 	// TransactionTimeout 0 is synchronous; MWS's default is 1440 minutes.
+	r.credits = c.providerCredits("ProviderCreditList", "CreditAmount", r.amount.currency)
 	r.async = c.number("TransactionTimeout", 1440, 0, 1440) > 0
 	r.sim = c.simulation(simAuthNote, r.note)
 	if r.sim != nil && r.sim.State == stPending && !r.async {
@@ -147,6 +149,7 @@ func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan)
 	a := &authorization{
 		id: o.id + "-A" + h.newSuffix(o, "A"), refID: r.ref, oro: o, note: r.note, soft: r.soft,
 		amount: r.amount, created: h.now, expires: h.now.Add(ProductionAuthorizationLifetime), captureNow: r.captureNow,
+		credits: r.credits,
 	}
 	h.auths[a.id] = a
 	o.auths = append(o.auths, a)
@@ -228,7 +231,8 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 			id = o.id + "-C" + h.newSuffix(o, "C")
 		}
 		o.suffixes["C"+suffix] = true
-		h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
+		cp := h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
+		cp.credits = numberCredits(cp.id, "P", a.credits)
 	}
 }
 
@@ -258,6 +262,7 @@ func opCapture(c *call) *xResult {
 	amount := *c.price("CaptureAmount", true)
 	note, soft := c.text("SellerCaptureNote", 255), c.text("SoftDescriptor", 16)
 	sim := c.simulation(simCaptureNote, note)
+	credits := c.providerCredits("ProviderCreditList", "CreditAmount", amount.currency)
 	if res := c.reuse(refCapture, ref, a.id); res != nil {
 		return res
 	}
@@ -285,6 +290,7 @@ func opCapture(c *call) *xResult {
 		plan = capPlan{state: sim.State, reason: sim.ReasonCode}
 	}
 	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
+	cp.credits = numberCredits(cp.id, "P", credits)
 	return c.remember(refCapture, ref, a.id, &xResult{CaptureDetails: h.xCapture(cp)})
 }
 
@@ -347,6 +353,7 @@ func opRefund(c *call) *xResult {
 	amount := *c.price("RefundAmount", true)
 	note, soft := c.text("SellerRefundNote", 255), c.text("SoftDescriptor", 16)
 	sim := c.simulation(simRefundNote, note)
+	reversals := c.providerCredits("ProviderCreditReversalList", "CreditReversalAmount", amount.currency)
 	if res := c.reuse(refRefund, ref, cp.id); res != nil {
 		return res
 	}
@@ -374,6 +381,7 @@ func opRefund(c *call) *xResult {
 	}
 	r := h.newRefund(cp, ref, amount, note, soft)
 	r.sim = sim
+	r.credits = numberCredits(r.id, "V", reversals)
 	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
 }
 

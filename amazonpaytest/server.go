@@ -47,6 +47,7 @@ type config struct {
 	seeded                      bool
 	delegated                   map[string]string // seller id → MWSAuthToken
 	clientID                    string            // Login with Amazon client id
+	allowListed                 bool              // WithAllowListed
 }
 
 // Option configures a Handler or Server.

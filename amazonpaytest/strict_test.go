@@ -334,6 +334,8 @@ func TestAccessTokens(t *testing.T) {
 	require.NotNil(t, d.Buyer)
 	assert.Equal(t, "Test Buyer", d.Buyer.Name)
 	assert.Equal(t, "Teststr. 1", d.Destination.PhysicalDestination.AddressLine1)
+	require.NotNil(t, d.PaymentDescriptor, "the buyer's payment method, with the token")
+	assert.Equal(t, "Amazon Pay (Visa **1111)", d.PaymentDescriptor.FullDescriptor)
 	d, err = get(&amazonpay.GetOrderReferenceDetailsInput{AddressConsentToken: tok})
 	require.NoError(t, err)
 	assert.NotNil(t, d.Buyer, "the legacy name works the same")
