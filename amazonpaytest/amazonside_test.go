@@ -245,3 +245,28 @@ func TestPaymentMethodErrorCodes(t *testing.T) {
 	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorPaymentMethodNotUpdated, apiCode(t, err))
 }
+
+func TestSolutionProviderErrors(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, amazonpaytest.WithDelegatedSeller("A2DELEGATE", "amzn.mws.tok"))
+	c := srv.AmazonPay()
+	// A seller that never delegated access: GetMerchantAccountStatus is
+	// UnauthorizedSolutionProvider, other calls UnauthorizedAccess.
+	_, err := c.GetMerchantAccountStatus(ctx, &amazonpay.GetMerchantAccountStatusInput{}, amazonpay.WithSellerID("A3STRANGER"))
+	e := apiError(t, err)
+	assert.Equal(t, amazonpay.ErrorUnauthorizedSolutionProvider, e.Code)
+	assert.Equal(t, 401, e.StatusCode)
+	_, err = c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: "S02-0000000-0000000"}, amazonpay.WithSellerID("A3STRANGER"))
+	assert.Equal(t, amazonpay.ErrorUnauthorizedAccess, apiCode(t, err))
+
+	// A seller that revoked its delegation: AccessDenied with the old token.
+	delegated := []amazonpay.CallOption{amazonpay.WithSellerID("A2DELEGATE"), amazonpay.WithMWSAuthToken("amzn.mws.tok")}
+	_, err = c.GetMerchantAccountStatus(ctx, &amazonpay.GetMerchantAccountStatusInput{}, delegated...)
+	require.NoError(t, err)
+	require.NoError(t, srv.RevokeDelegation("A2DELEGATE"))
+	_, err = c.GetMerchantAccountStatus(ctx, &amazonpay.GetMerchantAccountStatusInput{}, delegated...)
+	e = apiError(t, err)
+	assert.Equal(t, amazonpay.ErrorAccessDenied, e.Code)
+	assert.Equal(t, 401, e.StatusCode)
+	assert.ErrorIs(t, srv.RevokeDelegation("A2DELEGATE"), amazonpaytest.ErrUnknownSeller)
+}

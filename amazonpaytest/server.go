@@ -147,6 +147,10 @@ type Handler struct {
 	tokens  map[string]*accessToken
 	// suspendedSellers are the sellers SuspendSeller suspended.
 	suspendedSellers map[string]bool
+	// revoked are the delegated sellers that revoked access, with the
+	// token they had given.
+	revoked       map[string]bool
+	revokedTokens map[string]string
 }
 
 // NewHandler returns a sandbox configured by opts.
@@ -198,6 +202,8 @@ func NewHandler(opts ...Option) *Handler {
 		tokens:  map[string]*accessToken{},
 
 		suspendedSellers: map[string]bool{},
+		revoked:          map[string]bool{},
+		revokedTokens:    map[string]string{},
 	}
 }
 

@@ -120,6 +120,11 @@ func TestSimulationCaptures(t *testing.T) {
 	_, err := c.Refund(ctx, &amazonpay.RefundInput{AmazonCaptureID: cd.AmazonCaptureID, RefundReferenceID: "on-declined", RefundAmount: eur("1.00")})
 	assert.Equal(t, amazonpay.ErrorCaptureNotRefundable, apiCode(t, err))
 
+	authID, cd = capture(`{"SandboxSimulation": {"State":"Declined", "ReasonCode":"ProcessingFailure"}}`)
+	assert.Equal(t, amazonpay.CaptureState("Declined"), cd.CaptureStatus.State)
+	assert.Equal(t, amazonpay.ReasonProcessingFailure, cd.CaptureStatus.ReasonCode)
+	mustState(t, srv, authID, "Open", "")
+
 	_, cd = capture(`{"SandboxSimulation": {"State":"Closed", "ReasonCode":"AmazonClosed"}}`)
 	assert.Equal(t, amazonpay.CaptureState("Completed"), cd.CaptureStatus.State)
 	srv.Advance(30 * time.Second)
