@@ -111,6 +111,11 @@ func TestRefundDeclinesAndAmazonRefunds(t *testing.T) {
 		assert.Empty(t, got.RefundDetails.RefundReferenceID)
 	}
 	srv.Advance(30 * time.Second)
+	for _, r := range srv.Objects(amazonpaytest.KindRefund) {
+		if r.ID != refundID {
+			assert.Equal(t, "Completed", r.State, r.ID)
+		}
+	}
 	cd, err := c.GetCaptureDetails(ctx, &amazonpay.GetCaptureDetailsInput{AmazonCaptureID: capID})
 	require.NoError(t, err)
 	assert.Equal(t, "4.00", cd.CaptureDetails.RefundedAmount.Amount, "Amazon's refunds count")
@@ -132,7 +137,7 @@ func TestSuspendedSeller(t *testing.T) {
 	assert.Equal(t, 403, e.StatusCode)
 	st, err := c.GetMerchantAccountStatus(ctx, &amazonpay.GetMerchantAccountStatusInput{})
 	require.NoError(t, err)
-	assert.Equal(t, "INACTIVE", string(st.AccountStatus))
+	assert.Equal(t, amazonpay.AccountInactive, st.AccountStatus)
 	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	require.NoError(t, err)
 	// Another seller is not affected.
@@ -140,6 +145,9 @@ func TestSuspendedSeller(t *testing.T) {
 		amazonpay.WithSellerID("A2DELEGATE"), amazonpay.WithMWSAuthToken("amzn.mws.tok"))
 	require.NoError(t, err)
 	require.NoError(t, srv.ReactivateSeller(srv.SellerID()))
+	st, err = c.GetMerchantAccountStatus(ctx, &amazonpay.GetMerchantAccountStatusInput{})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.AccountActive, st.AccountStatus)
 	_, err = c.Authorize(ctx, authorizeInput(id, "active", "10.00"))
 	require.NoError(t, err)
 	assert.ErrorIs(t, srv.SuspendSeller("A9UNKNOWN"), amazonpaytest.ErrUnknownSeller)
@@ -173,10 +181,19 @@ func TestReachableConstraints(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, set.OrderReferenceDetails.Constraints)
 
+	// A billing agreement's buyer constraints.
+	nobody := srv.CreateBillingAgreement(amazonpaytest.Buyer{Name: "Nobody", IsSeller: true})
+	ba, err := c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: nobody})
+	require.NoError(t, err)
+	assert.Equal(t, []amazonpay.ConstraintID{amazonpay.ConstraintBuyerConsentNotSet, amazonpay.ConstraintBuyerEqualsSeller,
+		amazonpay.ConstraintPaymentPlanNotSet, amazonpay.ConstraintShippingAddressNotSet}, constraintIDs(ba.BillingAgreementDetails.Constraints))
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: nobody, SuccessURL: okURL, FailureURL: failURL})
+	assert.Equal(t, amazonpay.ErrorBillingAgreementConstraintsExist, apiCode(t, err))
+
 	// BillingAgreementLimitsNotSet.
 	baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
 	require.NoError(t, srv.AmazonUnsetBillingAgreementLimits(baID))
-	ba, err := c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID})
+	ba, err = c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID})
 	require.NoError(t, err)
 	assert.Equal(t, []amazonpay.ConstraintID{amazonpay.ConstraintBillingAgreementLimitsNotSet}, constraintIDs(ba.BillingAgreementDetails.Constraints))
 	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
@@ -269,4 +286,19 @@ func TestSolutionProviderErrors(t *testing.T) {
 	assert.Equal(t, amazonpay.ErrorAccessDenied, e.Code)
 	assert.Equal(t, 401, e.StatusCode)
 	assert.ErrorIs(t, srv.RevokeDelegation("A2DELEGATE"), amazonpaytest.ErrUnknownSeller)
+}
+
+func TestServiceStatusValues(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	out, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.ServiceGreen, out.Status, "GREEN by default")
+	for _, st := range []amazonpay.ServiceStatus{amazonpay.ServiceGreenI, amazonpay.ServiceYellow, amazonpay.ServiceRed, amazonpay.ServiceGreen} {
+		srv.SetServiceStatus(string(st))
+		out, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
+		require.NoError(t, err)
+		assert.Equal(t, st, out.Status)
+	}
 }

@@ -25,6 +25,11 @@
 //
 // # The model
 //
+// CONFORMANCE.md (beside this file) lists every documented state, reason
+// code, simulation string, constraint and error code, how a test reaches
+// it and the test that drives it, and every choice made where Amazon's
+// documentation is silent.
+//
 // Order references, authorizations, captures, refunds and billing
 // agreements follow the state machines and constraints of the MWS
 // documentation: which operation is allowed in which state and the error
@@ -40,6 +45,10 @@
 // MaxAuthorizationsCaptured), and AuthorizeOnBillingAgreement's child order
 // reference (confirmed, authorized, then closed with
 // MaxAuthorizationsProcessed).
+//
+// GetProviderCreditDetails, GetProviderCreditReversalDetails and
+// ReverseProviderCredit serve the provider credits that captures with a
+// ProviderCreditList make (see providercredit.go).
 //
 // ListOrderReference and ListOrderReferenceByNextToken find a seller's
 // order references by SellerOrderId, with the PaymentDomain of the
@@ -190,7 +199,8 @@
 // (Closed/BuyerCanceled), AmazonFlagAtypical (StopShipmentAtypicalAuth),
 // AmazonDeclineRefund (Declined/AmazonRejected or ProcessingFailure),
 // AmazonRefund (A-to-z Guarantee and chargeback refunds), SuspendSeller
-// (403 InvalidAccountStatus), AmazonUnsetBillingAgreementLimits
+// (403 InvalidAccountStatus), RevokeDelegation (AccessDenied),
+// AmazonDeclineProviderCredit, AmazonUnsetBillingAgreementLimits
 // (BillingAgreementLimitsNotSet), and the buyer's SelectCurrency
 // (CurrencyMismatch) and DeleteBillingAddress (BillingAddressDeleted).
 // CONFORMANCE.md lists every documented state, reason code, simulation

@@ -81,6 +81,7 @@ func TestProviderCreditSummaries(t *testing.T) {
 	assert.Equal(t, []amazonpay.ProviderCreditSummary{{ProviderID: "A1PROVIDER", ProviderCreditID: capID + "-P01"},
 		{ProviderID: "A2PROVIDER", ProviderCreditID: capID + "-P02"}}, cp.CaptureDetails.ProviderCreditSummaryList)
 
+	srv.Advance(30 * time.Second) // the credits complete
 	rf, err := c.Refund(ctx, &amazonpay.RefundInput{AmazonCaptureID: capID, RefundReferenceID: "ref", RefundAmount: eur("10.00"),
 		ProviderCreditReversalList: amazonpay.ProviderCreditReversalList{{ProviderID: "A1PROVIDER", CreditReversalAmount: eur("0.50")}}})
 	require.NoError(t, err)
@@ -136,4 +137,105 @@ func TestMultiCurrencyConversion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, cp.CaptureDetails.ConvertedAmount)
 	assert.Empty(t, cp.CaptureDetails.ConversionRate)
+}
+
+// Provider credits and their reversals, through the provider-credit
+// operations.
+func TestProviderCredits(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithDelegatedSeller("A1PROVIDER", "amzn.mws.provider"))
+	c := srv.AmazonPay()
+	_, authID := authorizedOrder(t, srv, c, "100.00")
+	cp, err := c.Capture(ctx, &amazonpay.CaptureInput{AmazonAuthorizationID: authID, CaptureReferenceID: "cap", CaptureAmount: eur("100.00"),
+		ProviderCreditList: amazonpay.ProviderCreditList{{ProviderID: "A1PROVIDER", CreditAmount: eur("5.00")}, {ProviderID: "A2OTHER", CreditAmount: eur("2.00")}}})
+	require.NoError(t, err)
+	capID := cp.CaptureDetails.AmazonCaptureID
+	creditID := cp.CaptureDetails.ProviderCreditSummaryList[0].ProviderCreditID
+	credit := func(opts ...amazonpay.CallOption) amazonpay.ProviderCreditDetails {
+		t.Helper()
+		out, err := c.GetProviderCreditDetails(ctx, &amazonpay.GetProviderCreditDetailsInput{AmazonProviderCreditID: creditID}, opts...)
+		require.NoError(t, err)
+		return out.ProviderCreditDetails
+	}
+	d := credit()
+	assert.Equal(t, amazonpay.ProviderCreditPending, d.CreditStatus.State)
+	assert.Equal(t, "A1PROVIDER", d.ProviderID)
+	assert.Equal(t, srv.SellerID(), d.SellerID)
+	assert.Equal(t, "cap", d.CreditReferenceID)
+	assert.Equal(t, "5.00", d.CreditAmount.Amount)
+	_, err = c.ReverseProviderCredit(ctx, &amazonpay.ReverseProviderCreditInput{AmazonProviderCreditID: creditID,
+		CreditReversalReferenceID: "early", CreditReversalAmount: eur("1.00")})
+	assert.Equal(t, amazonpay.ErrorInvalidParameterValue, apiCode(t, err), "a Pending credit")
+	srv.Advance(30 * time.Second)
+	d = credit(amazonpay.WithSellerID("A1PROVIDER"), amazonpay.WithMWSAuthToken("amzn.mws.provider"))
+	assert.Equal(t, amazonpay.ProviderCreditCompleted, d.CreditStatus.State, "the provider sees it too")
+
+	// A refund reverses part; ReverseProviderCredit the rest.
+	rf, err := c.Refund(ctx, &amazonpay.RefundInput{AmazonCaptureID: capID, RefundReferenceID: "ref", RefundAmount: eur("10.00"),
+		ProviderCreditReversalList: amazonpay.ProviderCreditReversalList{{ProviderID: "A1PROVIDER", CreditReversalAmount: eur("2.00")}}})
+	require.NoError(t, err)
+	viaRefund := rf.RefundDetails.ProviderCreditReversalSummaryList[0].ProviderCreditReversalID
+	_, err = c.ReverseProviderCredit(ctx, &amazonpay.ReverseProviderCreditInput{AmazonProviderCreditID: creditID,
+		CreditReversalReferenceID: "too-much", CreditReversalAmount: eur("3.01")})
+	assert.Equal(t, amazonpay.ErrorTransactionAmountExceeded, apiCode(t, err))
+	rv, err := c.ReverseProviderCredit(ctx, &amazonpay.ReverseProviderCreditInput{AmazonProviderCreditID: creditID,
+		CreditReversalReferenceID: "rest", CreditReversalAmount: eur("3.00"), CreditReversalNote: "returned"})
+	require.NoError(t, err)
+	rd := rv.ProviderCreditReversalDetails
+	assert.Equal(t, amazonpay.ProviderCreditPending, rd.CreditReversalStatus.State)
+	assert.Equal(t, creditID+"-V02", rd.AmazonProviderCreditReversalID)
+	assert.Equal(t, "returned", rd.CreditReversalNote)
+	again, err := c.ReverseProviderCredit(ctx, &amazonpay.ReverseProviderCreditInput{AmazonProviderCreditID: creditID,
+		CreditReversalReferenceID: "rest", CreditReversalAmount: eur("3.00"), CreditReversalNote: "returned"})
+	require.NoError(t, err)
+	assert.Equal(t, rd.AmazonProviderCreditReversalID, again.ProviderCreditReversalDetails.AmazonProviderCreditReversalID, "idempotent")
+	srv.Advance(30 * time.Second)
+	for _, id := range []string{viaRefund, rd.AmazonProviderCreditReversalID} {
+		out, err := c.GetProviderCreditReversalDetails(ctx, &amazonpay.GetProviderCreditReversalDetailsInput{AmazonProviderCreditReversalID: id})
+		require.NoError(t, err)
+		assert.Equal(t, amazonpay.ProviderCreditCompleted, out.ProviderCreditReversalDetails.CreditReversalStatus.State, id)
+	}
+	d = credit()
+	assert.Equal(t, amazonpay.ProviderCreditClosed, d.CreditStatus.State)
+	assert.Equal(t, amazonpay.ReasonMaxAmountReversed, d.CreditStatus.ReasonCode)
+	assert.Equal(t, "5.00", d.CreditReversalAmount.Amount)
+	assert.Equal(t, []string{viaRefund, rd.AmazonProviderCreditReversalID}, d.CreditReversalIDList.IDs())
+
+	// Amazon declines a credit (and a reversal) while Pending.
+	_, auth2 := authorizedOrder(t, srv, c, "10.00")
+	cp2, err := c.Capture(ctx, &amazonpay.CaptureInput{AmazonAuthorizationID: auth2, CaptureReferenceID: "cap2", CaptureAmount: eur("10.00"),
+		ProviderCreditList: amazonpay.ProviderCreditList{{ProviderID: "A1PROVIDER", CreditAmount: eur("1.00")}}})
+	require.NoError(t, err)
+	declined := cp2.CaptureDetails.ProviderCreditSummaryList[0].ProviderCreditID
+	require.NoError(t, srv.AmazonDeclineProviderCredit(declined))
+	out, err := c.GetProviderCreditDetails(ctx, &amazonpay.GetProviderCreditDetailsInput{AmazonProviderCreditID: declined})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.ProviderCreditDeclined, out.ProviderCreditDetails.CreditStatus.State)
+	assert.Equal(t, amazonpay.ReasonProcessingFailure, out.ProviderCreditDetails.CreditStatus.ReasonCode)
+	assert.ErrorIs(t, srv.AmazonDeclineProviderCredit(declined), amazonpaytest.ErrState)
+	cp3, err := c.Capture(ctx, &amazonpay.CaptureInput{AmazonAuthorizationID: mustAuthorize(t, srv, c), CaptureReferenceID: "cap3",
+		CaptureAmount: eur("10.00"), ProviderCreditList: amazonpay.ProviderCreditList{{ProviderID: "A1PROVIDER", CreditAmount: eur("1.00")}}})
+	require.NoError(t, err)
+	srv.Advance(30 * time.Second)
+	rv, err = c.ReverseProviderCredit(ctx, &amazonpay.ReverseProviderCreditInput{AmazonProviderCreditID: cp3.CaptureDetails.ProviderCreditSummaryList[0].ProviderCreditID,
+		CreditReversalReferenceID: "decl", CreditReversalAmount: eur("1.00")})
+	require.NoError(t, err)
+	require.NoError(t, srv.AmazonDeclineProviderCredit(rv.ProviderCreditReversalDetails.AmazonProviderCreditReversalID))
+	r2, err := c.GetProviderCreditReversalDetails(ctx, &amazonpay.GetProviderCreditReversalDetailsInput{
+		AmazonProviderCreditReversalID: rv.ProviderCreditReversalDetails.AmazonProviderCreditReversalID})
+	require.NoError(t, err)
+	assert.Equal(t, amazonpay.ProviderCreditDeclined, r2.ProviderCreditReversalDetails.CreditReversalStatus.State)
+	assert.Equal(t, amazonpay.ReasonProcessingFailure, r2.ProviderCreditReversalDetails.CreditReversalStatus.ReasonCode)
+
+	// Unknown ids, and a third seller, get InvalidTransactionId.
+	_, err = c.GetProviderCreditDetails(ctx, &amazonpay.GetProviderCreditDetailsInput{AmazonProviderCreditID: "S02-0000000-0000000-C000000-P01"})
+	assert.Equal(t, amazonpay.ErrorInvalidTransactionID, apiCode(t, err))
+	assert.ErrorIs(t, srv.AmazonDeclineProviderCredit("nope"), amazonpaytest.ErrNotFound)
+}
+
+// mustAuthorize is a fresh authorized order's authorization id.
+func mustAuthorize(t *testing.T, srv *amazonpaytest.Server, c *amazonpay.Client) string {
+	t.Helper()
+	_, authID := authorizedOrder(t, srv, c, "10.00")
+	return authID
 }

@@ -233,6 +233,7 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 		o.suffixes["C"+suffix] = true
 		cp := h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
 		cp.credits = numberCredits(cp.id, "P", a.credits)
+		h.addCredits(cp)
 	}
 }
 
@@ -291,6 +292,7 @@ func opCapture(c *call) *xResult {
 	}
 	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
 	cp.credits = numberCredits(cp.id, "P", credits)
+	h.addCredits(cp)
 	return c.remember(refCapture, ref, a.id, &xResult{CaptureDetails: h.xCapture(cp)})
 }
 
@@ -354,6 +356,7 @@ func opRefund(c *call) *xResult {
 	note, soft := c.text("SellerRefundNote", 255), c.text("SoftDescriptor", 16)
 	sim := c.simulation(simRefundNote, note)
 	reversals := c.providerCredits("ProviderCreditReversalList", "CreditReversalAmount", amount.currency)
+	reversed := make([]*provCredit, len(reversals))
 	if res := c.reuse(refRefund, ref, cp.id); res != nil {
 		return res
 	}
@@ -379,9 +382,18 @@ func opRefund(c *call) *xResult {
 		fail(400, "TransactionAmountExceeded", "Refunding %s would exceed the captured amount plus the allowed excess (%s).",
 			amount, formatUnits(limit, amount.currency))
 	}
+	for i, pc := range reversals {
+		if reversed[i] = h.creditOf(cp, pc.providerID); reversed[i] == nil {
+			panic(invalidErr("ProviderCreditReversalList.member."+fmt.Sprint(i+1)+".ProviderId", "names no provider credited by the capture"))
+		}
+		checkReversal(reversed[i], pc.amount)
+	}
 	r := h.newRefund(cp, ref, amount, note, soft)
 	r.sim = sim
 	r.credits = numberCredits(r.id, "V", reversals)
+	for i, pc := range r.credits {
+		h.addReversal(reversed[i], pc.id, ref, "", pc.amount)
+	}
 	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
 }
 

@@ -149,6 +149,8 @@ type Handler struct {
 	suspendedSellers map[string]bool
 	// revoked are the delegated sellers that revoked access, with the
 	// token they had given.
+	pcs           map[string]*provCredit   // provider credits
+	pcrs          map[string]*provReversal // provider credit reversals
 	revoked       map[string]bool
 	revokedTokens map[string]string
 }
@@ -203,6 +205,8 @@ func NewHandler(opts ...Option) *Handler {
 
 		suspendedSellers: map[string]bool{},
 		revoked:          map[string]bool{},
+		pcs:              map[string]*provCredit{},
+		pcrs:             map[string]*provReversal{},
 		revokedTokens:    map[string]string{},
 	}
 }
@@ -301,6 +305,10 @@ var ops = map[string]opFunc{
 	"GetMerchantAccountStatus":      opGetMerchantAccountStatus,
 	"ListOrderReference":            opListOrderReference,
 	"ListOrderReferenceByNextToken": opListOrderReferenceByNextToken,
+
+	"GetProviderCreditDetails":         opGetProviderCreditDetails,
+	"GetProviderCreditReversalDetails": opGetProviderCreditReversalDetails,
+	"ReverseProviderCredit":            opReverseProviderCredit,
 }
 
 // Operations returns the MWS Actions the sandbox implements.

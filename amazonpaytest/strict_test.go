@@ -139,6 +139,11 @@ func TestClosureReasonLimit(t *testing.T) {
 	assert.Equal(t, "InvalidParameterValue", e.Code)
 	_, err := c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: id, ClosureReason: long[:255]})
 	require.NoError(t, err)
+	mustState(t, srv, id, "Closed", "SellerClosed")
+	obj, _ := srv.Object(id)
+	assert.Equal(t, long[:255], obj.ReasonDescription)
+	_, err = c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: id})
+	require.NoError(t, err, "closing a Closed order reference again succeeds (spec §3.1)")
 }
 
 // Authorization, capture and refund details carry SoftDescriptor as

@@ -257,6 +257,9 @@ type xResult struct {
 	AccountStatus           string                    `xml:"AccountStatus,omitempty"`
 	OrderReferenceList      *xOrderReferenceList      `xml:"OrderReferenceList"`
 	NextPageToken           string                    `xml:"NextPageToken,omitempty"`
+
+	ProviderCreditDetails         *xProviderCreditDetails         `xml:"ProviderCreditDetails"`
+	ProviderCreditReversalDetails *xProviderCreditReversalDetails `xml:"ProviderCreditReversalDetails"`
 }
 
 // xResponse declares the namespace as a plain attribute: with
