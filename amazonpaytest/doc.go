@@ -16,9 +16,10 @@
 // Every call is checked as MWS checks it: the POST path, the common
 // parameters, the access key (InvalidAccessKeyId), the Signature Version 2
 // signature over the decoded form, the Host header and r.URL.Path
-// (SignatureDoesNotMatch; verified by the sandbox's own code, not the SDK's
-// signer, so a signer bug cannot hide behind the same code on both sides), a Timestamp within 15 minutes of the sandbox
-// clock, the Version, the seller id, and each operation's required and
+// (SignatureDoesNotMatch; verified by the sandbox's own code, not the
+// SDK's signer, so a signer bug cannot hide behind the same code on both
+// sides), a Timestamp within 15 minutes of the sandbox clock, the
+// Version, the seller id, and each operation's required and
 // well-formed parameters (MissingParameter, InvalidParameterValue). Replies
 // are XML in the documented namespace and element order; errors are
 // ErrorResponse documents with a RequestId (RequestID when throttled).
@@ -72,7 +73,8 @@
 //
 // The buyer's side is Go calls: CreateOrderReference and
 // CreateBillingAgreement with a Buyer (address, PaymentMethod, consent),
-// SelectPaymentMethod, SelectAddress and GiveConsent. The Confirmation Flow
+// SelectPaymentMethod, SelectAddress, SelectCurrency, GiveConsent,
+// DeleteBillingAddress and BuyerCancelBillingAgreement. The Confirmation Flow
 // page at ConfirmationFlowPath redirects to the SuccessUrl or FailureUrl of
 // the last confirmation; FollowConfirmationFlow and RunConfirmationFlow
 // play the buyer's visit.
