@@ -125,8 +125,14 @@ func (h *Handler) AmazonRefund(captureID, amount string, typ amazonpay.RefundTyp
 	if cp.status.State != stCompleted {
 		return "", fmt.Errorf("%w: %s is %s", ErrState, captureID, cp.status.State)
 	}
+	var asked int64 // refunds not declined, the seller's and Amazon's
+	for _, r := range cp.refunds {
+		if r.status.State != stDeclined {
+			asked += r.amount.units
+		}
+	}
 	m, ok := parseAmount(amount, cp.amount.currency)
-	if !ok || m.units <= 0 || m.units > cp.amount.units-cp.refunded {
+	if !ok || m.units <= 0 || m.units > cp.amount.units-asked {
 		return "", fmt.Errorf("amazonpaytest: %q is not an amount from 0.01 to what is left of the capture", amount)
 	}
 	r := h.newRefund(cp, "", m, "", "")

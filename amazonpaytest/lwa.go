@@ -157,11 +157,12 @@ func (h *Handler) serveLoginWithAmazon(w http.ResponseWriter, r *http.Request, p
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		body = map[string]string{"error": "invalid_request", "error_description": "Use GET."}
 	case !ok:
-		w.WriteHeader(http.StatusBadRequest)
-		body = map[string]string{"error": "invalid_token", "error_description": "The access token is unknown or has expired."}
+		status := http.StatusBadRequest // tokeninfo
 		if profile {
-			w.WriteHeader(http.StatusUnauthorized)
+			status = http.StatusUnauthorized
 		}
+		w.WriteHeader(status)
+		body = map[string]string{"error": "invalid_token", "error_description": "The access token is unknown or has expired."}
 	case profile:
 		body = map[string]string{"user_id": u.ID, "name": u.Name, "email": u.Email, "postal_code": u.PostalCode}
 	default:

@@ -1,6 +1,8 @@
 package amazonpaytest_test
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -393,6 +395,19 @@ func TestAccessTokens(t *testing.T) {
 
 	_, err = srv.AccessToken("S02-0000000-0000000")
 	assert.ErrorIs(t, err, amazonpaytest.ErrNotFound)
+
+	// The Login with Amazon endpoints answer an expired token as Amazon's do.
+	for path, want := range map[string]int{"/auth/o2/tokeninfo": http.StatusBadRequest, "/user/profile": http.StatusUnauthorized} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("x-amz-access-token", tok)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, path)
+		assert.Contains(t, string(body), `"error":"invalid_token"`, path)
+	}
 }
 
 // A Canceled billing agreement cancels its Open child order references.
