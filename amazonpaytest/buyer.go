@@ -19,9 +19,12 @@ import (
 type PaymentMethod string
 
 // The sandbox wallet. Challenges are raised in the EU and UK only, where
-// Strong Customer Authentication applies.
+// Strong Customer Authentication applies; there every payment method goes
+// through the Confirmation Flow, and these decide how it ends.
 const (
-	// PaymentMethodOK is a card without surprises: no challenge, never declined.
+	// PaymentMethodOK is a card without surprises: never declined, no
+	// challenge of its own. In the EU and UK it still needs the
+	// Confirmation Flow (which it passes), as every payment method does.
 	PaymentMethodOK PaymentMethod = "Visa **1111"
 	// PaymentMethodSCAPass raises an SCA challenge that the buyer passes.
 	PaymentMethodSCAPass PaymentMethod = "Mastercard **5100"
