@@ -66,7 +66,7 @@
 // Login with Amazon: the buyer's sign-in issues access tokens (AccessToken,
 // SignIn), valid for AccessTokenLifetime on the sandbox clock. An
 // AccessToken or AddressConsentToken that is unknown, expired or another
-// buyer's is InvalidAddressConsentToken (400); a valid one shows the buyer
+// buyer's is InvalidAddressConsentToken (404); a valid one shows the buyer
 // and the full address before confirmation. The same tokens serve
 // GetUserInfo: the handler answers /auth/o2/tokeninfo and /user/profile,
 // and AmazonPay sets the client's ClientID and profile endpoint.

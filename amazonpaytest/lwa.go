@@ -17,8 +17,8 @@ import (
 // before confirmation, and reads the buyer's profile with it
 // (amazonpay.Client.GetUserInfo). The sandbox issues such tokens
 // (AccessToken, SignIn), valid for AccessTokenLifetime on the sandbox
-// clock, and answers InvalidAddressConsentToken for one that is unknown,
-// expired or another buyer's. It serves the two Login with Amazon
+// clock, and answers InvalidAddressConsentToken (404, as Amazon's error
+// table says) for one that is unknown, expired or another buyer's. It serves the two Login with Amazon
 // endpoints GetUserInfo calls, /auth/o2/tokeninfo and /user/profile, with
 // the same tokens.
 
@@ -131,7 +131,7 @@ func (c *call) accessToken(owner string) bool {
 		return false
 	}
 	if u, ok := c.h.validToken(tok); !ok || u.ID != owner {
-		fail(400, "InvalidAddressConsentToken", "The AccessToken is not valid: it is unknown, has expired or belongs to another buyer.")
+		fail(404, "InvalidAddressConsentToken", "The AccessToken is not valid: it is unknown, has expired or belongs to another buyer.")
 	}
 	return true
 }

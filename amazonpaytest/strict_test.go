@@ -332,6 +332,7 @@ func TestAccessTokens(t *testing.T) {
 
 	_, err = get(&amazonpay.GetOrderReferenceDetailsInput{AccessToken: "Atza|made-up"})
 	assert.Equal(t, amazonpay.ErrorInvalidAddressConsentToken, apiCode(t, err))
+	assert.Equal(t, 404, apiError(t, err).StatusCode, "as Amazon's error table says")
 
 	tok, err := srv.AccessToken(id)
 	require.NoError(t, err)
