@@ -35,7 +35,11 @@ func openOrder(t *testing.T, srv *amazonpaytest.Server, c *amazonpay.Client) str
 	_, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
 		OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur("20.00")}})
 	require.NoError(t, err)
-	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+	// In the EU the buyer goes through the Confirmation Flow before Authorize.
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id,
+		SuccessURL: "https://shop.example/ok", FailureURL: "https://shop.example/fail"})
+	require.NoError(t, err)
+	_, err = srv.FollowConfirmationFlow(ctx, srv.SellerID(), id)
 	require.NoError(t, err)
 	return id
 }
@@ -99,7 +103,10 @@ var moneyCalls = []moneyCall{
 		count: func(m amazonpaytest.MoneyMovements) int { return m.Authorizations },
 		prepare: func(t *testing.T, srv *amazonpaytest.Server, c *amazonpay.Client) func() (string, error) {
 			ba := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
-			_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: ba})
+			_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: ba,
+				SuccessURL: "https://shop.example/ok", FailureURL: "https://shop.example/fail"})
+			require.NoError(t, err)
+			_, err = srv.FollowConfirmationFlow(ctx, srv.SellerID(), ba)
 			require.NoError(t, err)
 			return func() (string, error) {
 				out, err := c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: ba,

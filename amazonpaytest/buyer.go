@@ -19,9 +19,12 @@ import (
 type PaymentMethod string
 
 // The sandbox wallet. Challenges are raised in the EU and UK only, where
-// Strong Customer Authentication applies.
+// Strong Customer Authentication applies; there every payment method goes
+// through the Confirmation Flow, and these decide how it ends.
 const (
-	// PaymentMethodOK is a card without surprises: no challenge, never declined.
+	// PaymentMethodOK is a card without surprises: never declined, no
+	// challenge of its own. In the EU and UK it still needs the
+	// Confirmation Flow (which it passes), as every payment method does.
 	PaymentMethodOK PaymentMethod = "Visa **1111"
 	// PaymentMethodSCAPass raises an SCA challenge that the buyer passes.
 	PaymentMethodSCAPass PaymentMethod = "Mastercard **5100"
@@ -94,6 +97,9 @@ type Buyer struct {
 	IsSeller bool
 	// Language is the OrderLanguage; empty means the region's (e.g. de-DE).
 	Language string
+	// BillingAddress is the billing address of the payment method, shown to
+	// allow-listed merchants (WithAllowListed); nil means Address.
+	BillingAddress *amazonpay.Address
 }
 
 // TestBuyer returns a buyer in Berlin with PaymentMethodOK who consents.
@@ -110,6 +116,7 @@ func TestBuyer() Buyer {
 func (b Buyer) side() buyerSide {
 	s := buyerSide{
 		buyer:    amazonpay.Buyer{Name: b.Name, Email: b.Email, Phone: b.Phone},
+		userID:   userID(b.Name, b.Email),
 		digital:  b.DigitalGoods,
 		isSeller: b.IsSeller,
 		method:   b.PaymentMethod,
@@ -118,6 +125,10 @@ func (b Buyer) side() buyerSide {
 	if b.Address != nil {
 		a := *b.Address
 		s.address = &a
+	}
+	if b.BillingAddress != nil {
+		a := *b.BillingAddress
+		s.billing = &a
 	}
 	return s
 }
@@ -202,9 +213,12 @@ func (h *Handler) SelectPaymentMethod(id string, m PaymentMethod) error {
 	if err != nil {
 		return err
 	}
-	b.method = m
+	b.method, b.methodStale = m, false
 	if b.authn != authnNone {
 		b.authn = authnNone
+	}
+	if ba := h.bas[id]; ba != nil {
+		ba.addressDeleted = false // the new method has its billing address
 	}
 	if o := h.oros[id]; o != nil && st.State == stSuspended && len(o.constraints()) == 0 {
 		h.setStatus(st, stOpen, "", "")
@@ -222,6 +236,48 @@ func (h *Handler) SelectAddress(id string, a amazonpay.Address) error {
 		return err
 	}
 	b.address = &a
+	return nil
+}
+
+// SelectCurrency is the buyer choosing the currency to pay in, in the
+// widgets of an EU or UK merchant (multi-currency). While it differs from
+// the currency of the order total the order reference has the constraint
+// CurrencyMismatch.
+func (h *Handler) SelectCurrency(id, currency string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.runDue()
+	if !h.currencySupported(currency) {
+		return fmt.Errorf("amazonpaytest: the currency %q is not offered in region %s", currency, h.cfg.region)
+	}
+	b, _, err := h.buyerObject(id)
+	if err != nil {
+		return err
+	}
+	b.presentment = currency
+	return nil
+}
+
+// DeleteBillingAddress is the buyer deleting, in their Amazon account, the
+// billing address of the payment method of an Open or Suspended billing
+// agreement: it gets the constraint BillingAddressDeleted and is Suspended
+// with InvalidPaymentMethod until the buyer chooses a payment method again
+// (SelectPaymentMethod) and the merchant confirms it again.
+func (h *Handler) DeleteBillingAddress(id string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.runDue()
+	ba := h.bas[id]
+	if ba == nil {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if ba.status.State != stOpen && ba.status.State != stSuspended {
+		return fmt.Errorf("%w: %s is %s", ErrState, id, ba.status.State)
+	}
+	ba.addressDeleted = true
+	if ba.status.State == stOpen {
+		h.setStatus(&ba.status, stSuspended, rcInvalidPaymentMethod, "")
+	}
 	return nil
 }
 
@@ -268,9 +324,33 @@ func withQuery(raw, key, value string) string {
 	if u.RawQuery == "" {
 		u.RawQuery = kv
 	} else {
-		u.RawQuery += "&" + kv
+		u.RawQuery = escapeQuery(u.RawQuery) + "&" + kv
 	}
-	return u.String()
+	return u.String() // String escapes the path and fragment; the query is ours
+}
+
+// escapeQuery percent-encodes what may not stand in the query of a URI
+// (RFC 3986 §3.4): raw spaces, UTF-8 and other octets a shop's SuccessUrl
+// may carry, so the Location header is a valid URI. Existing escapes and
+// the query's delimiters are kept.
+func escapeQuery(q string) string {
+	const hex = "0123456789ABCDEF"
+	isHex := func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0:
+			b.WriteByte(c)
+		case c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2]):
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
 }
 
 func (h *Handler) serveConfirmationFlow(w http.ResponseWriter, r *http.Request) {
@@ -351,6 +431,9 @@ func (h *Handler) confirmationFlow(r *http.Request) (location string, code int, 
 	switch outcome {
 	case "Success":
 		b.authn, b.authenticated = authnPassed, b.confirm.amount
+		if ba := h.bas[id]; ba != nil {
+			h.authenticated(ba)
+		}
 		location = withQuery(success, "AuthenticationStatus", "Success")
 	case "Failure":
 		b.authn = authnFailed

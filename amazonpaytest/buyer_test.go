@@ -46,7 +46,7 @@ func TestBuyerChoicesAndConstraints(t *testing.T) {
 	assert.Empty(t, d.Destination.PhysicalDestination.AddressLine1)
 
 	// With an access token the full address shows before confirmation.
-	out, err := c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id, AddressConsentToken: "tok"})
+	out, err := c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id, AddressConsentToken: token(t, srv, id)})
 	require.NoError(t, err)
 	assert.Equal(t, "Rue 1", out.OrderReferenceDetails.Destination.PhysicalDestination.AddressLine1)
 	assert.Equal(t, "Shopper", out.OrderReferenceDetails.Buyer.Name)
@@ -108,7 +108,7 @@ func TestOrderReferenceModificationRules(t *testing.T) {
 	got, err := c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: draft})
 	require.NoError(t, err)
 	assert.Equal(t, amazonpay.OrderItemCategories{"Books"}, got.OrderReferenceDetails.SellerOrderAttributes.OrderItemCategories, "kept")
-	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: draft})
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: draft, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorConstraintsExist, apiCode(t, err))
 	assert.Contains(t, apiError(t, err).Message, "PaymentPlanNotSet")
 	mustState(t, srv, draft, "Draft", "")
@@ -116,13 +116,13 @@ func TestOrderReferenceModificationRules(t *testing.T) {
 
 func TestConfirmationFlowRedirects(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
+	srv := newServer(t, amazonpaytest.WithRegion(amazonpay.RegionUS)) // a FailureUrl is optional outside the EU and UK
 	c := srv.AmazonPay()
 
 	// URLs with a query and a fragment keep them.
 	id := srv.CreateOrderReference(amazonpaytest.TestBuyer())
 	_, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
-		OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur("1.00")}})
+		OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: &amazonpay.Price{Amount: "1.00", CurrencyCode: "USD"}}})
 	require.NoError(t, err)
 	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id,
 		SuccessURL: "https://shop.example/pay?status=success&o=1#top"})
@@ -191,7 +191,7 @@ func TestBillingAgreementRules(t *testing.T) {
 		AuthorizationReferenceID: "draft", AuthorizationAmount: eur("1.00")})
 	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err))
 	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID})
-	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err))
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
 	_, err = c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID,
 		BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{SubscriptionAmount: &amazonpay.Price{Amount: "1", CurrencyCode: "GBP"}}})
 	assert.Equal(t, amazonpay.ErrorCurrencyMismatch, apiCode(t, err))
@@ -204,7 +204,7 @@ func TestBillingAgreementRules(t *testing.T) {
 	_, err = c.CreateOrderReferenceForId(ctx, &amazonpay.CreateOrderReferenceForIdInput{ID: baID, IDType: amazonpay.IDTypeBillingAgreement})
 	assert.Equal(t, amazonpay.ErrorOrderReferenceCountExceeded, apiCode(t, err))
 
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 	_, err = c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID,
 		BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{BillingAgreementType: amazonpay.MerchantInitiatedTransaction,
@@ -258,13 +258,23 @@ func TestBillingAgreementRules(t *testing.T) {
 	_, err = c.Authorize(ctx, authorizeInput(d.AmazonOrderReferenceID, "m1", "1.00"))
 	assert.Equal(t, amazonpay.ErrorDuplicateReferenceID, apiCode(t, err), "an AuthorizeOnBillingAgreement reference id")
 
-	// Declines and validation.
+	// Declines and validation. In the EU a new payment method needs a new
+	// confirmation and Confirmation Flow.
+	reconfirm := func() {
+		t.Helper()
+		_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
+		require.NoError(t, err)
+		_, err = srv.FollowConfirmationFlow(ctx, srv.SellerID(), baID)
+		require.NoError(t, err)
+	}
 	require.NoError(t, srv.SelectPaymentMethod(baID, amazonpaytest.PaymentMethodTimedOut))
+	reconfirm()
 	v, err := c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: baID})
 	require.NoError(t, err)
 	assert.Equal(t, amazonpay.FailureValidationTimedOut, v.FailureReasonCode)
 	assert.Equal(t, amazonpay.BillingAgreementOpen, v.BillingAgreementStatus.State)
 	require.NoError(t, srv.SelectPaymentMethod(baID, amazonpaytest.PaymentMethodInvalid))
+	reconfirm()
 	v, err = c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: baID})
 	require.NoError(t, err)
 	assert.Equal(t, amazonpay.ValidationFailure, v.ValidationResult)
@@ -274,15 +284,15 @@ func TestBillingAgreementRules(t *testing.T) {
 	// The buyer fixes it; the merchant confirms again.
 	require.NoError(t, srv.SelectPaymentMethod(baID, amazonpaytest.PaymentMethodOK))
 	mustState(t, srv, baID, "Suspended", "InvalidPaymentMethod")
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 	mustState(t, srv, baID, "Open", "")
 
 	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID})
 	require.NoError(t, err)
 	_, err = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{AmazonBillingAgreementID: baID})
-	require.NoError(t, err, "closing twice is harmless")
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err), "closing twice is refused (a choice, doc.go)")
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementStatus, apiCode(t, err))
 	_, err = c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID,
 		BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{BillingAgreementType: amazonpay.CustomerInitiatedTransaction}})
@@ -305,9 +315,13 @@ func TestBillingAgreementRawChecks(t *testing.T) {
 	assert.Equal(t, "InvalidParameterValue", e.Code)
 	e = rawError(t, srv, 400, "ConfirmBillingAgreement", "AmazonBillingAgreementId", baID, "FailureUrl", "https://x.example/f")
 	assert.Equal(t, "MissingParameter", e.Code)
+	assert.Contains(t, e.Message, "SuccessUrl")
+	e = rawError(t, srv, 400, "ConfirmBillingAgreement", "AmazonBillingAgreementId", baID, "SuccessUrl", "https://x.example/s")
+	assert.Equal(t, "MissingParameter", e.Code, "both URLs in the EU")
+	assert.Contains(t, e.Message, "FailureUrl")
 	e = rawError(t, srv, 400, "GetBillingAgreementDetails", "AmazonBillingAgreementId", baID, "AccessToken", "a", "AddressConsentToken", "b")
 	assert.Equal(t, "AmbiguousToken", e.Code)
-	status, body := raw(t, srv, "GetBillingAgreementDetails", "AmazonBillingAgreementId", baID, "AccessToken", "a")
+	status, body := raw(t, srv, "GetBillingAgreementDetails", "AmazonBillingAgreementId", baID, "AccessToken", token(t, srv, baID))
 	assert.Equal(t, 200, status)
 	assert.Contains(t, body, "<AddressLine1>Teststr. 1</AddressLine1>")
 }
@@ -319,7 +333,7 @@ func TestSCABillingAgreementChargeBeforeFlow(t *testing.T) {
 	buyer := amazonpaytest.TestBuyer()
 	buyer.PaymentMethod = amazonpaytest.PaymentMethodSCAPass
 	baID := srv.CreateBillingAgreement(buyer)
-	_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL})
+	_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 	out, err := c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID,
 		AuthorizationReferenceID: "early", AuthorizationAmount: eur("5.00"), TransactionTimeout: amazonpay.Int(0)})
@@ -330,7 +344,7 @@ func TestSCABillingAgreementChargeBeforeFlow(t *testing.T) {
 
 	// Validate before the flow fails too.
 	ba2 := srv.CreateBillingAgreement(buyer)
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: ba2, SuccessURL: okURL})
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: ba2, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 	v, err := c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: ba2})
 	require.NoError(t, err)

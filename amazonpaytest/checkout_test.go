@@ -32,7 +32,8 @@ func TestCheckoutEndToEnd(t *testing.T) {
 	assert.Equal(t, amazonpay.ReleaseSandbox, d.ReleaseEnvironment)
 	assert.Equal(t, "de-DE", d.OrderLanguage)
 	assert.Equal(t, d.CreationTimestamp.Add(180*24*time.Hour), d.ExpirationTimestamp)
-	assert.Nil(t, d.PaymentAuthenticationStatus, "PaymentMethodOK raises no challenge")
+	require.NotNil(t, d.PaymentAuthenticationStatus, "in the EU every payment may be challenged")
+	assert.Equal(t, amazonpay.PaymentAuthenticationRequired, d.PaymentAuthenticationStatus.State)
 
 	set, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{
 		AmazonOrderReferenceID: id,

@@ -2,7 +2,12 @@ package amazonpaytest
 
 import "time"
 
-// The sandbox has its own clock, which stands still until Advance moves it.
+// The sandbox has its own clock. By default it follows the wall clock, as
+// Amazon's does, so a sandbox left running (a demo shop, another
+// language's client stamping real time) keeps accepting requests; Advance
+// adds an offset to it. WithFrozenClock makes it stand still unless
+// Advance moves it, for tests that assert exact times.
+//
 // Everything that happens "later" in MWS is an event on that clock: Draft
 // objects going stale, the ExpectImmediateAuthorization window, expiring
 // authorizations, asynchronous processing and delayed simulation outcomes.
@@ -13,6 +18,23 @@ type event struct {
 	at  time.Time
 	seq uint64 // keeps events due at the same time in scheduling order
 	run func()
+}
+
+// WithFrozenClock makes the sandbox clock stand still at its start time
+// (WithStartTime, or the wall clock when the sandbox is made) until Advance
+// moves it. Without it the clock follows the wall clock.
+func WithFrozenClock() Option { return func(c *config) { c.frozen = true } }
+
+// clockNow is the time the clock shows now: the start time plus the
+// offsets of Advance plus, unless frozen, the wall time elapsed since the
+// sandbox was made (monotonic), in whole milliseconds as MWS writes times.
+// The caller holds h.mu.
+func (h *Handler) clockNow() time.Time {
+	t := h.cfg.start.Add(h.offset)
+	if !h.cfg.frozen {
+		t = t.Add(time.Since(h.made))
+	}
+	return t.Truncate(time.Millisecond)
 }
 
 // schedule runs fn when the clock reaches at. The caller holds h.mu.
@@ -49,14 +71,16 @@ func (h *Handler) runUntil(t time.Time) {
 	}
 }
 
-// runDue runs the events that are already due. The caller holds h.mu.
-func (h *Handler) runDue() { h.runUntil(h.now) }
+// runDue brings the clock to now and runs the events that are due. The
+// caller holds h.mu.
+func (h *Handler) runDue() { h.runUntil(h.clockNow()) }
 
-// Now returns the sandbox time. Pass it to amazonpay.WithClock so that
-// request Timestamps match the sandbox.
+// Now returns the sandbox time. AmazonPay passes it to amazonpay.WithClock
+// so that request Timestamps match the sandbox even after Advance.
 func (h *Handler) Now() time.Time {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.runDue()
 	return h.now
 }
 
@@ -68,7 +92,8 @@ func (h *Handler) Advance(d time.Duration) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.runUntil(h.now.Add(d))
+	h.offset += d
+	h.runDue()
 }
 
 // PendingEvents returns how many timed transitions are scheduled,

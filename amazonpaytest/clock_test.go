@@ -14,7 +14,7 @@ var start = time.Date(2024, 1, 31, 21, 0, 0, 0, time.UTC)
 
 func TestDraftsGoStale(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start))
 	oro := srv.CreateOrderReference(amazonpaytest.TestBuyer())
 	ba := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
 	srv.Advance(3*time.Hour - time.Second)
@@ -45,7 +45,7 @@ func TestExpectImmediateAuthorization(t *testing.T) {
 	c := srv.AmazonPay()
 	confirm := func(id string, eia bool) {
 		_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id,
-			SuccessURL: okURL, ExpectImmediateAuthorization: amazonpay.Bool(eia)})
+			SuccessURL: okURL, FailureURL: failURL, ExpectImmediateAuthorization: amazonpay.Bool(eia)})
 		require.NoError(t, err)
 	}
 	abandoned := openOrder(t, srv, c, amazonpaytest.TestBuyer(), "5.00")
@@ -72,7 +72,7 @@ func TestExpectImmediateAuthorization(t *testing.T) {
 	srv60 := newServer(t, amazonpaytest.WithImmediateAuthorizationWindow(time.Hour))
 	c60 := srv60.AmazonPay()
 	id := openOrder(t, srv60, c60, amazonpaytest.TestBuyer(), "5.00")
-	_, err = c60.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, ExpectImmediateAuthorization: amazonpay.Bool(true)})
+	_, err = c60.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL, ExpectImmediateAuthorization: amazonpay.Bool(true)})
 	require.NoError(t, err)
 	srv60.Advance(59 * time.Minute)
 	mustState(t, srv60, id, "Open", "")
@@ -82,7 +82,8 @@ func TestExpectImmediateAuthorization(t *testing.T) {
 
 func TestAuthorizationAndOrderExpiry(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start),
+		amazonpaytest.WithAuthorizationLifetime(amazonpaytest.ProductionAuthorizationLifetime))
 	c := srv.AmazonPay()
 	id, authID := authorizedOrder(t, srv, c, "10.00")
 	srv.Advance(30*24*time.Hour - time.Second)
@@ -105,12 +106,10 @@ func TestAuthorizationAndOrderExpiry(t *testing.T) {
 
 func TestBillingAgreementLimitResetsMonthly(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start))
 	c := srv.AmazonPay()
-	baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
-	_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
-	require.NoError(t, err)
-	_, err = c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID,
+	baID := confirmedBillingAgreement(t, srv, c)
+	_, err := c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID,
 		AuthorizationReferenceID: "jan", AuthorizationAmount: eur("500.00"), TransactionTimeout: amazonpay.Int(0)})
 	require.NoError(t, err)
 	_, err = c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID,

@@ -60,6 +60,14 @@ func (h *Handler) authorizeSeller(action string, form url.Values) (string, *apiE
 		return h.cfg.sellerID, nil
 	case seller == "":
 		return "", missingErr("SellerId")
+	case h.revoked[seller] && token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(h.revokedTokens[seller])) == 1:
+		return "", &apiError{401, "Sender", "AccessDenied", fmt.Sprintf(
+			"The seller %s has revoked the access of the access key %s.", seller, h.cfg.accessKey)}
+	case !delegated && seller != h.cfg.sellerID && action == "GetMerchantAccountStatus":
+		// A solution provider asking about a seller that has not delegated
+		// access to it (the official SDKs' fixture).
+		return "", &apiError{401, "Sender", "UnauthorizedSolutionProvider", fmt.Sprintf(
+			"The access key %s is not authorized to act for the seller %s.", h.cfg.accessKey, seller)}
 	case seller == h.cfg.sellerID:
 		if token != "" {
 			return "", &apiError{401, "Sender", "UnauthorizedAccess", fmt.Sprintf(
@@ -75,6 +83,22 @@ func (h *Handler) authorizeSeller(action string, form url.Values) (string, *apiE
 			"The MWSAuthToken is not valid for the seller %s and the access key %s.", seller, h.cfg.accessKey)}
 	}
 	return seller, nil
+}
+
+// RevokeDelegation is the delegated seller sellerID revoking the sandbox
+// developer's access in Seller Central: calls for it with the token it had
+// given are then 401 AccessDenied (others stay UnauthorizedAccess or
+// MissingAuthenticationToken).
+func (h *Handler) RevokeDelegation(sellerID string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	tok, ok := h.cfg.delegated[sellerID]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrUnknownSeller, sellerID)
+	}
+	delete(h.cfg.delegated, sellerID)
+	h.revoked[sellerID], h.revokedTokens[sellerID] = true, tok
+	return nil
 }
 
 // ownerOf returns the seller an object belongs to, "" for an unknown id.

@@ -113,7 +113,7 @@ func TestDelegatedSellerBillingAgreements(t *testing.T) {
 	_, err = srv.CreateBillingAgreementFor("A9UNKNOWN", amazonpaytest.TestBuyer())
 	assert.ErrorIs(t, err, amazonpaytest.ErrUnknownSeller)
 
-	confirm := &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID}
+	confirm := &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL}
 	_, err = c.ConfirmBillingAgreement(ctx, confirm)
 	assert.Equal(t, amazonpay.ErrorInvalidBillingAgreementID, apiCode(t, err))
 	_, err = c.ConfirmBillingAgreement(ctx, confirm, as...)

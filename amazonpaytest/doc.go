@@ -15,14 +15,21 @@
 //
 // Every call is checked as MWS checks it: the POST path, the common
 // parameters, the access key (InvalidAccessKeyId), the Signature Version 2
-// signature over the posted form, r.Host and r.URL.Path
-// (SignatureDoesNotMatch), a Timestamp within 15 minutes of the sandbox
-// clock, the Version, the seller id, and each operation's required and
+// signature over the decoded form, the Host header and r.URL.Path
+// (SignatureDoesNotMatch; verified by the sandbox's own code, not the
+// SDK's signer, so a signer bug cannot hide behind the same code on both
+// sides), a Timestamp within 15 minutes of the sandbox clock, the
+// Version, the seller id, and each operation's required and
 // well-formed parameters (MissingParameter, InvalidParameterValue). Replies
 // are XML in the documented namespace and element order; errors are
 // ErrorResponse documents with a RequestId (RequestID when throttled).
 //
 // # The model
+//
+// CONFORMANCE.md (beside this file) lists every documented state, reason
+// code, simulation string, constraint and error code, how a test reaches
+// it and the test that drives it, and every choice made where Amazon's
+// documentation is silent.
 //
 // Order references, authorizations, captures, refunds and billing
 // agreements follow the state machines and constraints of the MWS
@@ -40,6 +47,10 @@
 // reference (confirmed, authorized, then closed with
 // MaxAuthorizationsProcessed).
 //
+// GetProviderCreditDetails, GetProviderCreditReversalDetails and
+// ReverseProviderCredit serve the provider credits that captures with a
+// ProviderCreditList make (see providercredit.go).
+//
 // ListOrderReference and ListOrderReferenceByNextToken find a seller's
 // order references by SellerOrderId, with the PaymentDomain of the
 // sandbox's region, PageSize (1 to 100, default 100), CreatedTimeRange
@@ -52,17 +63,33 @@
 // CreateBillingAgreementFor); reference ids, list tokens and quotas are per
 // seller.
 //
+// Login with Amazon: the buyer's sign-in issues access tokens (AccessToken,
+// SignIn), valid for AccessTokenLifetime on the sandbox clock. An
+// AccessToken or AddressConsentToken that is unknown, expired or another
+// buyer's is InvalidAddressConsentToken (404); a valid one shows the buyer
+// and the full address before confirmation. The same tokens serve
+// GetUserInfo: the handler answers /auth/o2/tokeninfo and /user/profile,
+// and AmazonPay sets the client's ClientID and profile endpoint.
+//
 // The buyer's side is Go calls: CreateOrderReference and
 // CreateBillingAgreement with a Buyer (address, PaymentMethod, consent),
-// SelectPaymentMethod, SelectAddress and GiveConsent. The Confirmation Flow
+// SelectPaymentMethod, SelectAddress, SelectCurrency, GiveConsent,
+// DeleteBillingAddress and BuyerCancelBillingAgreement. The Confirmation Flow
 // page at ConfirmationFlowPath redirects to the SuccessUrl or FailureUrl of
 // the last confirmation; FollowConfirmationFlow and RunConfirmationFlow
 // play the buyer's visit.
 //
 // Choices where Amazon's documentation is silent, so tests can rely on them:
 //
-//   - An SCA challenge is needed in the EU and UK for the PaymentMethodSCA*
-//     methods, or with a PaymentAuthenticationStatus simulation string.
+//   - In the EU and UK the issuer decides per payment whether to
+//     challenge, so a shop must never rely on a card not needing it:
+//     ConfirmOrderReference and ConfirmBillingAgreement require both
+//     SuccessUrl and FailureUrl (MissingParameter otherwise), and every
+//     payment method needs the Confirmation Flow before a charge (the
+//     PaymentMethodSCA* methods decide how the challenge ends; the others
+//     pass it). Elsewhere a challenge is needed only with a
+//     PaymentAuthenticationStatus simulation string. A child order
+//     reference made with ConfirmNow has not been through the flow.
 //     While it is needed and not passed, an order reference shows
 //     PaymentAuthenticationStatus REQUIRED, and Authorize is Declined with
 //     InvalidPaymentMethod: soft, and the order reference Suspended with
@@ -75,15 +102,22 @@
 //     soft InvalidPaymentMethod decline whose ReasonDescription names the
 //     authenticated amount, and the order reference Suspended with
 //     PaymentAuthorizationRequired, so the shop confirms the larger amount
-//     and sends the buyer through the flow again. A confirmation without a
-//     SuccessUrl does not change the authenticated amount.
+//     and sends the buyer through the flow again.
 //   - Abandoned leaves the object Suspended with PaymentAuthorizationRequired;
 //     Failure leaves it Open (the merchant is told to cancel it).
 //   - Without an Authorize within the ExpectImmediateAuthorization window
 //     an order reference is Closed with ReasonCode Expired.
-//   - CancelOrderReference, CloseOrderReference, CloseAuthorization and
-//     CloseBillingAgreement of an object already in the target state
-//     succeed, so that retried calls are harmless.
+//   - CloseOrderReference of a Closed order reference succeeds (spec
+//     §3.1); CloseBillingAgreement of a Closed billing agreement is refused
+//     with InvalidBillingAgreementStatus (the stricter answer), as
+//     CloseAuthorization of a Closed authorization (InvalidAuthorizationStatus)
+//     and CancelOrderReference of a Canceled order reference
+//     (InvalidOrderReferenceStatus) are. Closing a Draft or Canceled order
+//     reference or billing agreement is InvalidCloseAttempt.
+//   - ClosureReason is at most 255 characters (it becomes the
+//     ReasonDescription); a synchronous Authorize with a Pending simulation
+//     string is InvalidSandboxSimulationSpecified; simulation minutes are
+//     1 to 43200 (30 days).
 //   - A SellerId that is neither the sandbox's nor a delegated seller's gets
 //     401 UnauthorizedAccess. For a delegated seller a missing MWSAuthToken
 //     is 400 MissingAuthenticationToken and a wrong one 401
@@ -92,6 +126,28 @@
 //     (404 InvalidOrderReferenceId, InvalidBillingAgreementId or
 //     InvalidTransactionId), and the Confirmation Flow page answers
 //     ErrorCode=InvalidSellerId unless sellerId is the object's seller.
+//   - A billing agreement that is Canceled (Stale, or by Amazon) cancels its
+//     Open and Suspended child order references with AmazonCanceled (the
+//     documentation names no reason for them) and closes their open
+//     authorizations with OrderReferenceCanceled.
+//   - The seeds' 30-day rule for billing agreements (EU/UK): the window
+//     starts when the buyer passes the Confirmation Flow (at creation, and
+//     again after each new authentication); without a capture on any of
+//     the agreement's child order references within it (a 0.00
+//     AuthorizeOnBillingAgreement with CaptureNow counts), the
+//     authentication expires: AuthorizeOnBillingAgreement is then a soft
+//     InvalidPaymentMethod decline that suspends the agreement with
+//     PaymentAuthorizationRequired, and ValidateBillingAgreement fails, until
+//     the shop confirms again and the buyer passes the flow.
+//   - An omitted BillingAgreementType is reported as
+//     CustomerInitiatedTransaction (the seeds' default).
+//   - Authorize on an Open order reference whose buyer has since chosen a
+//     payment method that is not allowed is 400 PaymentMethodNotAllowed;
+//     confirming again an order reference or billing agreement suspended
+//     for InvalidPaymentMethod before the buyer chose another method is 400
+//     PaymentMethodNotUpdated.
+//   - A suspended seller (SuspendSeller) may still call GetServiceStatus
+//     and GetMerchantAccountStatus (which answers INACTIVE).
 //   - SetBillingAgreementDetails may set BillingAgreementType and
 //     SubscriptionAmount of an Open agreement (the seeds' SCA upgrade);
 //     everything else only in Draft.
@@ -124,10 +180,44 @@
 // SetOrderAttributes and SetBillingAgreementDetails. Other combinations are
 // refused with InvalidSandboxSimulationSpecified.
 //
+// # Elements for some merchants and payments
+//
+// WithAllowListed makes the sellers allow-listed: with the buyer's access
+// token, order references show BillingAddress and PaymentReference and
+// billing agreements BillingAddress (Buyer.BillingAddress, or else the
+// shipping address), and authorizations carry AuthorizationBillingAddress.
+// A ProviderCreditList on Capture (or Authorize with CaptureNow) and a
+// ProviderCreditReversalList on Refund give ProviderCreditSummaryList and
+// ProviderCreditReversalSummaryList (ids <capture id>-P01..., <refund
+// id>-V01...). An EU or UK capture or refund in another currency than the
+// region's ledger currency (EUR, GBP) carries ConvertedAmount and
+// ConversionRate, at fixed made-up rates (USD 0.92 EUR, GBP 1.17 EUR, ...).
+//
+// # Amazon's side
+//
+// Outcomes that no documented simulation string reaches are driven by
+// methods named for who acts: AmazonCancel (order reference or billing
+// agreement Canceled/AmazonCanceled), BuyerCancelBillingAgreement
+// (Closed/BuyerCanceled), AmazonFlagAtypical (StopShipmentAtypicalAuth),
+// AmazonDeclineRefund (Declined/AmazonRejected or ProcessingFailure),
+// AmazonRefund (A-to-z Guarantee and chargeback refunds), SuspendSeller
+// (403 InvalidAccountStatus), RevokeDelegation (AccessDenied),
+// AmazonDeclineProviderCredit, AmazonUnsetBillingAgreementLimits
+// (BillingAgreementLimitsNotSet), and the buyer's SelectCurrency
+// (CurrencyMismatch) and DeleteBillingAddress (BillingAddressDeleted).
+// CONFORMANCE.md lists every documented state, reason code, simulation
+// string, constraint and error code with the way a test reaches it.
+//
 // # Time, throttling and faults
 //
-// The sandbox clock stands still until Advance moves it; Draft objects go
-// stale after 3 hours, authorizations expire after 30 days, and delayed
+// The sandbox clock follows the wall clock, as Amazon's does, so a sandbox
+// left running keeps accepting clients that stamp real time; Advance adds
+// an offset to it, and WithFrozenClock makes it stand still unless Advance
+// moves it (for tests that assert exact times). Draft objects go
+// stale after 3 hours, Open authorizations close with ExpiredUnused after 2
+// days as in Amazon's sandbox (30 days with WithLive or
+// WithAuthorizationLifetime(ProductionAuthorizationLifetime); either way
+// ExpirationTimestamp says creation + 30 days, as Amazon's does), and delayed
 // outcomes happen as the clock passes them. WithThrottling enforces the
 // documented quotas as token buckets on that clock, one per seller and
 // operation (operations without a documented quota, such as

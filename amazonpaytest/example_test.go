@@ -114,7 +114,11 @@ func ExampleHandler_InjectFault() {
 	}); err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id}); err != nil {
+	if _, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id,
+		SuccessURL: "https://shop.example/amazon/ok", FailureURL: "https://shop.example/amazon/fail"}); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := srv.FollowConfirmationFlow(ctx, srv.SellerID(), id); err != nil { // the buyer's SCA page
 		log.Fatal(err)
 	}
 

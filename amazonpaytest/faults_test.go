@@ -22,6 +22,22 @@ func readyOrder(t *testing.T, srv *amazonpaytest.Server, c *amazonpay.Client, to
 	return id
 }
 
+// readyOrderAuthenticating is readyOrder where the buyer authenticates
+// amount (ConfirmOrderReference's AuthorizationAmount) rather than the total.
+func readyOrderAuthenticating(t *testing.T, srv *amazonpaytest.Server, c *amazonpay.Client, total, amount string) string {
+	t.Helper()
+	id := srv.CreateOrderReference(amazonpaytest.TestBuyer())
+	_, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
+		OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur(total)}})
+	require.NoError(t, err)
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id,
+		SuccessURL: okURL, FailureURL: failURL, AuthorizationAmount: eur(amount)})
+	require.NoError(t, err)
+	_, err = srv.FollowConfirmationFlow(ctx, srv.SellerID(), id)
+	require.NoError(t, err)
+	return id
+}
+
 func authorizeInput(id, ref, amount string) *amazonpay.AuthorizeInput {
 	return &amazonpay.AuthorizeInput{
 		AmazonOrderReferenceID: id, AuthorizationReferenceID: ref,

@@ -172,3 +172,24 @@ func noRedirects(srv *amazonpaytest.Server) *http.Client {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &hc
 }
+
+// confirmedBillingAgreement is a billing agreement of TestBuyer confirmed
+// with the Confirmation Flow URLs, the buyer back with Success.
+func confirmedBillingAgreement(t *testing.T, srv *amazonpaytest.Server, c *amazonpay.Client) string {
+	t.Helper()
+	id := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
+	_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: id, SuccessURL: okURL, FailureURL: failURL})
+	require.NoError(t, err)
+	back, err := srv.FollowConfirmationFlow(ctx, srv.SellerID(), id)
+	require.NoError(t, err)
+	require.Equal(t, "Success", back.Query().Get("AuthenticationStatus"))
+	return id
+}
+
+// token is a Login with Amazon access token of the buyer of id.
+func token(t *testing.T, srv *amazonpaytest.Server, id string) string {
+	t.Helper()
+	tok, err := srv.AccessToken(id)
+	require.NoError(t, err)
+	return tok
+}

@@ -94,9 +94,7 @@ func TestRetryReplaysOriginalAuthorizeOnBillingAgreement(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	c := srv.AmazonPay()
-	baID := srv.CreateBillingAgreement(amazonpaytest.TestBuyer())
-	_, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
-	require.NoError(t, err)
+	baID := confirmedBillingAgreement(t, srv, c)
 	in := &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID, AuthorizationReferenceID: "ba-1",
 		AuthorizationAmount: eur("9.90"), TransactionTimeout: amazonpay.Int(0)}
 	first, err := c.AuthorizeOnBillingAgreement(ctx, in)

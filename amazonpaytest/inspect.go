@@ -91,6 +91,7 @@ var authnNames = map[authn]string{authnPending: "Pending", authnPassed: "Success
 func (h *Handler) Object(id string) (Object, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.runDue()
 	return h.object(id)
 }
 
@@ -156,6 +157,7 @@ func (h *Handler) object(id string) (Object, bool) {
 func (h *Handler) Objects(kind Kind) []Object {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.runDue()
 	var out []Object
 	for _, id := range h.order {
 		if obj, ok := h.object(id); ok && (kind == "" || obj.Kind == kind) {

@@ -64,11 +64,26 @@ func (c *call) timestamp(name string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	t, err := parseTimestamp(s)
+	t, err := parseListTime(s)
 	if err != nil {
 		panic(invalidErr(name, "is not an ISO 8601 date and time"))
 	}
 	return t
+}
+
+// listTimeLayouts are the date forms the official SDKs send: ISO 8601
+// with or without fractions and zone (no zone is UTC), or a bare date.
+var listTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"}
+
+func parseListTime(s string) (time.Time, error) {
+	var err error
+	for _, layout := range listTimeLayouts {
+		var t time.Time
+		if t, err = time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, err
 }
 
 func opListOrderReference(c *call) *xResult {
@@ -82,6 +97,9 @@ func opListOrderReference(c *call) *xResult {
 	}
 	size := c.number("PageSize", maxPageSize, 1, maxPageSize)
 	from, to := c.timestamp("CreatedTimeRange.StartTime"), c.timestamp("CreatedTimeRange.EndTime")
+	if !from.IsZero() && to.IsZero() {
+		panic(missingErr("CreatedTimeRange.EndTime")) // the SDKs document start and end together
+	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		panic(invalidErr("CreatedTimeRange.EndTime", "is before CreatedTimeRange.StartTime"))
 	}

@@ -46,7 +46,7 @@ func ids(refs []amazonpay.OrderReference) []string {
 
 func TestListOrderReference(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(start), amazonpaytest.WithDelegatedSeller(delegate, delegateToken))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(start), amazonpaytest.WithDelegatedSeller(delegate, delegateToken))
 	c := srv.AmazonPay()
 	var mine []string // order-1001, oldest first
 	for i := 0; i < 5; i++ {
@@ -56,7 +56,7 @@ func TestListOrderReference(t *testing.T) {
 	theirs := sellerOrderOf(t, srv, c, delegate, "order-1001")
 	// mine[0] Draft, mine[1] Open, mine[2] Canceled, mine[3] Closed, mine[4] Draft.
 	for _, id := range mine[1:4] {
-		_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+		_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 		require.NoError(t, err)
 	}
 	_, err := c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: mine[2]})
@@ -128,7 +128,7 @@ func TestListOrderReference(t *testing.T) {
 	page, err = c.ListOrderReference(ctx, in)
 	require.NoError(t, err)
 	assert.Equal(t, []string{mine[1], mine[2], mine[3]}, ids(page.OrderReferences), "both ends are inclusive")
-	in.CreatedTimeRange = &amazonpay.TimeRange{StartTime: start.Add(8 * time.Minute)}
+	in.CreatedTimeRange = &amazonpay.TimeRange{StartTime: start.Add(8 * time.Minute), EndTime: srv.Now()}
 	page, err = c.ListOrderReference(ctx, in)
 	require.NoError(t, err)
 	assert.Equal(t, []string{mine[4]}, ids(page.OrderReferences))

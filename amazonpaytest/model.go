@@ -24,6 +24,8 @@ const (
 const (
 	rcStale                      = "Stale"
 	rcSellerCanceled             = "SellerCanceled"
+	rcAmazonCanceled             = "AmazonCanceled"
+	rcBuyerCanceled              = "BuyerCanceled"
 	rcInvalidPaymentMethod       = "InvalidPaymentMethod"
 	rcPaymentAuthorizationNeeded = "PaymentAuthorizationRequired"
 	rcExpired                    = "Expired"
@@ -40,6 +42,7 @@ const (
 	rcOrderReferenceCanceled     = "OrderReferenceCanceled"
 	rcMaxAmountRefunded          = "MaxAmountRefunded"
 	rcMaxRefundsProcessed        = "MaxRefundsProcessed"
+	rcStopShipmentAtypicalAuth   = "StopShipmentAtypicalAuth"
 )
 
 const (
@@ -89,7 +92,9 @@ type confirmation struct {
 // references and billing agreements.
 type buyerSide struct {
 	buyer       amazonpay.Buyer
+	userID      string // Login with Amazon user id
 	address     *amazonpay.Address
+	billing     *amazonpay.Address // the payment method's billing address; nil: address
 	digital     bool
 	isSeller    bool
 	method      PaymentMethod
@@ -101,6 +106,12 @@ type buyerSide struct {
 	// authenticated is the amount of the last passed Confirmation Flow.
 	authenticated *money
 	confirmCount  int
+	// presentment is the currency the buyer chose in the widget (empty:
+	// the order total's); another one raises CurrencyMismatch.
+	presentment string
+	// methodStale: suspended for InvalidPaymentMethod and the buyer has
+	// not chosen a payment method since (PaymentMethodNotUpdated).
+	methodStale bool
 }
 
 type orderRef struct {
@@ -144,9 +155,11 @@ type authorization struct {
 	status      status
 	captureNow  bool
 	softDecline *bool
+	credits     []providerCredit // ProviderCreditList, for the CaptureNow capture
 }
 
 type capture struct {
+	credits    []providerCredit // ProviderCreditList
 	id, refID  string
 	auth       *authorization
 	note, soft string
@@ -164,6 +177,9 @@ type refund struct {
 	amount     money
 	created    time.Time
 	status     status
+	refundType string           // SellerInitiated, or an Amazon-initiated type
+	credits    []providerCredit // ProviderCreditReversalList
+	sim        *simulation      // the SellerRefundNote simulation, if any
 }
 
 type billingAgreement struct {
@@ -181,6 +197,41 @@ type billingAgreement struct {
 	currency     string
 	spent        map[string]int64 // by period (month) key
 	children     []*orderRef
+	// The seeds' 30-day rule (EU/UK): the buyer's authentication expires
+	// unless a charge is captured within 30 days of it.
+	limitsNotSet   bool      // AmazonUnsetBillingAgreementLimits
+	addressDeleted bool      // DeleteBillingAddress: BillingAddressDeleted
+	authnAt        time.Time // when the buyer last passed the Confirmation Flow
+	authnGen       int       // counts passed flows, to void stale timers
+	keptAlive      bool      // a capture within 30 days of authnAt
+}
+
+// baAuthenticationWindow is the seeds' "make the Capture within 30 days"
+// rule for billing agreements in the EU and UK.
+const baAuthenticationWindow = 30 * 24 * time.Hour
+
+// authenticated records a passed Confirmation Flow of ba and starts the
+// 30-day window in which a capture keeps the authentication. The caller
+// holds h.mu.
+func (h *Handler) authenticated(ba *billingAgreement) {
+	ba.authnAt, ba.keptAlive = h.now, false
+	ba.authnGen++
+	if !h.cfg.region.SCARequired() {
+		return
+	}
+	gen := ba.authnGen
+	h.schedule(h.now.Add(baAuthenticationWindow), func() {
+		if ba.authnGen == gen && !ba.keptAlive && ba.authn == authnPassed {
+			ba.authn = authnNone // the buyer must authenticate again
+		}
+	})
+}
+
+// captured records a capture on a child order reference of ba.
+func (h *Handler) captured(ba *billingAgreement) {
+	if ba.authn == authnPassed && !h.now.After(ba.authnAt.Add(baAuthenticationWindow)) {
+		ba.keptAlive = true
+	}
 }
 
 type sellerBAAttrs struct{ SellerBillingAgreementID, StoreName, CustomInformation string }
@@ -279,20 +330,35 @@ func (h *Handler) newBillingAgreement(seller string, b buyerSide, consent bool) 
 	h.order = append(h.order, ba.id)
 	h.schedule(ba.created.Add(draftLifetime), func() {
 		if ba.status.State == stDraft {
-			h.setStatus(&ba.status, stCanceled, rcStale, "The billing agreement was not confirmed within three hours.")
+			h.cancelBillingAgreement(ba, rcStale, "The billing agreement was not confirmed within three hours.")
 		}
 	})
 	return ba
 }
 
+// cancelBillingAgreement cancels ba and, with it, its Open and Suspended
+// child order references: Amazon cancels them (AmazonCanceled, a choice:
+// the documentation names no reason for them).
+func (h *Handler) cancelBillingAgreement(ba *billingAgreement, reason, desc string) {
+	h.setStatus(&ba.status, stCanceled, reason, desc)
+	for _, o := range ba.children {
+		if o.status.State == stOpen || o.status.State == stSuspended {
+			h.cancelOrderRef(o, rcAmazonCanceled, "The billing agreement "+ba.id+" was canceled.")
+		}
+	}
+}
+
 // constraint descriptions, as Amazon words them.
 var constraintText = map[string]string{
-	"AmountNotSet":            "The seller has not set the amount for the Order Reference.",
-	"BuyerConsentNotSet":      "The buyer has not given consent for this billing agreement.",
-	"BuyerEqualsSeller":       "The buyer is the seller. A seller cannot buy from its own store.",
-	"PaymentMethodNotAllowed": "The payment method selected by the buyer is not allowed for this transaction.",
-	"PaymentPlanNotSet":       "The buyer has not been able to select a Payment method for the given Order Reference.",
-	"ShippingAddressNotSet":   "The buyer has not been able to select the Shipping address from the Address Book widget.",
+	"AmountNotSet":                 "The seller has not set the amount for the Order Reference.",
+	"BillingAddressDeleted":        "The buyer has deleted the billing address of the selected payment method.",
+	"BillingAgreementLimitsNotSet": "The limits of the billing agreement are not set.",
+	"CurrencyMismatch":             "The currency of the order total does not match the currency the buyer chose.",
+	"BuyerConsentNotSet":           "The buyer has not given consent for this billing agreement.",
+	"BuyerEqualsSeller":            "The buyer is the seller. A seller cannot buy from its own store.",
+	"PaymentMethodNotAllowed":      "The payment method selected by the buyer is not allowed for this transaction.",
+	"PaymentPlanNotSet":            "The buyer has not been able to select a Payment method for the given Order Reference.",
+	"ShippingAddressNotSet":        "The buyer has not been able to select the Shipping address from the Address Book widget.",
 }
 
 // buyerConstraints are the constraints the buyer's choices raise.
@@ -321,6 +387,8 @@ func (o *orderRef) constraints() []string {
 	var out []string
 	if o.total == nil {
 		out = append(out, "AmountNotSet")
+	} else if o.presentment != "" && o.presentment != o.total.currency {
+		out = append(out, "CurrencyMismatch")
 	}
 	return append(out, o.buyerConstraints()...)
 }
@@ -334,17 +402,22 @@ func (ba *billingAgreement) constraints() []string {
 	if !ba.consent {
 		out = append(out, "BuyerConsentNotSet")
 	}
+	if ba.limitsNotSet {
+		out = append(out, "BillingAgreementLimitsNotSet")
+	}
+	if ba.addressDeleted {
+		out = append(out, "BillingAddressDeleted")
+	}
 	return append(out, ba.buyerConstraints()...)
 }
 
 // needsAuthentication reports whether the buyer must pass the Confirmation
-// Flow before a charge: a challenge raised by the payment method (EU/UK
-// only), or a PaymentAuthenticationStatus simulation string.
+// Flow before a charge: always in the EU and UK, where the issuer decides
+// per payment whether to challenge (so a shop must never rely on a card
+// not needing it), elsewhere only with a PaymentAuthenticationStatus
+// simulation string.
 func (h *Handler) needsAuthentication(b *buyerSide) bool {
-	if b.simAuthn != "" {
-		return true
-	}
-	return h.cfg.region.SCARequired() && b.method.challenge() != challengeNone
+	return b.simAuthn != "" || h.cfg.region.SCARequired()
 }
 
 // flowOutcome is the AuthenticationStatus the buyer will come back with.
@@ -392,6 +465,27 @@ func (h *Handler) closeOrderRef(o *orderRef, reason, desc string) {
 func (h *Handler) suspend(s *status, reason string) {
 	if s.State == stOpen {
 		h.setStatus(s, stSuspended, reason, "")
+	}
+}
+
+// suspendForMethod suspends an Open order reference or billing agreement
+// for reason; with InvalidPaymentMethod the buyer must choose another
+// payment method before it is confirmed again (PaymentMethodNotUpdated).
+func (h *Handler) suspendForMethod(b *buyerSide, s *status, reason string) {
+	if s.State != stOpen {
+		return
+	}
+	h.suspend(s, reason)
+	if reason == rcInvalidPaymentMethod {
+		b.methodStale = true
+	}
+}
+
+// checkMethodUpdated refuses to confirm again an object suspended for its
+// payment method before the buyer chose another one.
+func checkMethodUpdated(b *buyerSide, s status, kind, id string) {
+	if s.State == stSuspended && b.methodStale {
+		fail(400, "PaymentMethodNotUpdated", "The buyer has not updated the payment method of %s %s since it was declined.", kind, id)
 	}
 }
 

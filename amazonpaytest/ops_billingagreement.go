@@ -18,7 +18,7 @@ func invalidBAStatus(ba *billingAgreement) {
 
 func opGetBillingAgreementDetails(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	return &xResult{BillingAgreementDetails: c.h.xBillingAgreement(ba, c.accessToken())}
+	return &xResult{BillingAgreementDetails: c.h.xBillingAgreement(ba, c.accessToken(ba.userID))}
 }
 
 func opSetBillingAgreementDetails(c *call) *xResult {
@@ -76,10 +76,7 @@ func opSetBillingAgreementDetails(c *call) *xResult {
 
 func opConfirmBillingAgreement(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	success, failure := c.returnURL("SuccessUrl"), c.returnURL("FailureUrl")
-	if failure != "" && success == "" {
-		panic(missingErr("SuccessUrl"))
-	}
+	success, failure := c.returnURLs()
 	switch ba.status.State {
 	case stDraft, stOpen, stSuspended:
 	default:
@@ -88,6 +85,7 @@ func opConfirmBillingAgreement(c *call) *xResult {
 	if ids := ba.constraints(); len(ids) > 0 {
 		fail(400, "BillingAgreementConstraintsExist", "BillingAgreement %s has constraints %s and cannot be confirmed.", ba.id, joinConstraints(ids))
 	}
+	checkMethodUpdated(&ba.buyerSide, ba.status, "BillingAgreement", ba.id)
 	if ba.status.State != stOpen {
 		c.h.setStatus(&ba.status, stOpen, "", "")
 	}
@@ -107,7 +105,7 @@ func opValidateBillingAgreement(c *call) *xResult {
 	failed := func(code, suspendReason string) {
 		res.ValidationResult, res.FailureReasonCode = "Failure", code
 		if suspendReason != "" {
-			h.suspend(&ba.status, suspendReason)
+			h.suspendForMethod(&ba.buyerSide, &ba.status, suspendReason)
 		}
 	}
 	switch {
@@ -180,7 +178,9 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 
 func opCloseBillingAgreement(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	return c.closeObject(&ba.status, func() { invalidBAStatus(ba) })
+	// Closing a Closed agreement again is refused: the spec is silent, the
+	// stricter answer is chosen (doc.go).
+	return c.closeObject(&ba.status, "BillingAgreement", ba.id, false, func() { invalidBAStatus(ba) })
 }
 
 func opCreateOrderReferenceForID(c *call) *xResult {
@@ -246,5 +246,8 @@ func opGetServiceStatus(c *call) *xResult {
 }
 
 func opGetMerchantAccountStatus(c *call) *xResult {
+	if c.h.suspendedSellers[c.seller] {
+		return &xResult{AccountStatus: "INACTIVE"}
+	}
 	return &xResult{AccountStatus: "ACTIVE"}
 }

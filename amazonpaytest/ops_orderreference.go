@@ -13,19 +13,9 @@ func (c *call) orderRef(name string) *orderRef {
 	return o
 }
 
-// accessToken reports whether the call carries a token that reveals the
-// buyer's details; both kinds at once are ambiguous.
-func (c *call) accessToken() bool {
-	at, act := c.text("AccessToken", 4096), c.text("AddressConsentToken", 4096)
-	if at != "" && act != "" {
-		fail(400, "AmbiguousToken", "Both AccessToken and AddressConsentToken were given; send one.")
-	}
-	return at != "" || act != ""
-}
-
 func opGetOrderReferenceDetails(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
-	return &xResult{OrderReferenceDetails: c.h.xOrderRef(o, c.accessToken())}
+	return &xResult{OrderReferenceDetails: c.h.xOrderRef(o, c.accessToken(o.userID))}
 }
 
 // orderAttrs are the attributes SetOrderReferenceDetails, SetOrderAttributes
@@ -144,10 +134,7 @@ func invalidORStatus(o *orderRef) {
 
 func opConfirmOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
-	success, failure := c.returnURL("SuccessUrl"), c.returnURL("FailureUrl")
-	if failure != "" && success == "" {
-		panic(missingErr("SuccessUrl"))
-	}
+	success, failure := c.returnURLs()
 	amount := c.price("AuthorizationAmount", false)
 	eia := c.flag("ExpectImmediateAuthorization", false)
 	switch o.status.State {
@@ -158,6 +145,7 @@ func opConfirmOrderReference(c *call) *xResult {
 	if ids := o.constraints(); len(ids) > 0 {
 		fail(400, "ConstraintsExist", "The OrderReference %s has constraints %s and cannot be confirmed.", o.id, joinConstraints(ids))
 	}
+	checkMethodUpdated(&o.buyerSide, o.status, "OrderReference", o.id)
 	if amount != nil && amount.currency != o.total.currency {
 		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the OrderReference.", amount.currency, o.total.currency)
 	}
@@ -182,6 +170,22 @@ func opConfirmOrderReference(c *call) *xResult {
 	return &xResult{}
 }
 
+// returnURLs reads the Confirmation Flow's SuccessUrl and FailureUrl. In
+// the EU and UK both are required (the seeds): the issuer decides per
+// payment whether to challenge, so every confirmation must be able to send
+// the buyer through the flow. Elsewhere they are optional, but a FailureUrl
+// needs a SuccessUrl.
+func (c *call) returnURLs() (success, failure string) {
+	success, failure = c.returnURL("SuccessUrl"), c.returnURL("FailureUrl")
+	switch {
+	case success == "" && (failure != "" || c.h.cfg.region.SCARequired()):
+		panic(missingErr("SuccessUrl"))
+	case failure == "" && c.h.cfg.region.SCARequired():
+		panic(missingErr("FailureUrl"))
+	}
+	return success, failure
+}
+
 // confirmBuyer records a confirmation. With a SuccessUrl it (re)starts the
 // Confirmation Flow, since a new confirmation needs a new authentication.
 func (h *Handler) confirmBuyer(b *buyerSide, success, failure string, amount *money, eia bool) {
@@ -199,9 +203,7 @@ func opCancelOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
 	reason := c.text("CancelationReason", 1024)
 	switch o.status.State {
-	case stCanceled:
-		return &xResult{} // already done: a retried cancel succeeds
-	case stOpen, stSuspended:
+	case stOpen, stSuspended: // a Canceled one is refused like any other state (spec §3.1)
 	default:
 		invalidORStatus(o)
 	}
@@ -212,34 +214,48 @@ func opCancelOrderReference(c *call) *xResult {
 			}
 		}
 	}
-	h := c.h
-	h.setStatus(&o.status, stCanceled, rcSellerCanceled, reason)
+	c.h.cancelOrderRef(o, rcSellerCanceled, reason)
+	return &xResult{}
+}
+
+// cancelOrderRef cancels o and closes its Open and Pending authorizations
+// with OrderReferenceCanceled. The caller holds h.mu.
+func (h *Handler) cancelOrderRef(o *orderRef, reason, desc string) {
+	h.setStatus(&o.status, stCanceled, reason, desc)
 	for _, a := range o.auths {
 		if a.status.State == stOpen || a.status.State == stPending {
 			h.setStatus(&a.status, stClosed, rcOrderReferenceCanceled, "")
 		}
 	}
-	return &xResult{}
 }
 
 func opCloseOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
-	return c.closeObject(&o.status, func() { invalidORStatus(o) })
+	// Closing a Closed order reference again succeeds (spec §3.1).
+	return c.closeObject(&o.status, "OrderReference", o.id, true, func() { invalidORStatus(o) })
 }
+
+// maxClosureReason is the length ClosureReason may have, as
+// ReasonDescription, where Amazon shows it.
+const maxClosureReason = 255
 
 // closeObject closes an Open or Suspended order reference or billing
 // agreement with the call's ClosureReason (Amazon's reason when a closure
-// simulation asks for it). Closing a Closed object again succeeds, so a
-// retried close is safe; any other state gets invalid's error.
-func (c *call) closeObject(st *status, invalid func()) *xResult {
-	reason := c.text("ClosureReason", 1024)
+// simulation asks for it). A Draft or Canceled object is an
+// InvalidCloseAttempt; a Closed one succeeds again when closedOK, else
+// gets closed's error.
+func (c *call) closeObject(st *status, kind, id string, closedOK bool, closed func()) *xResult {
+	reason := c.text("ClosureReason", maxClosureReason)
 	sim := c.simulation(simClosure, reason)
 	switch st.State {
 	case stClosed:
-		return &xResult{}
+		if closedOK {
+			return &xResult{}
+		}
+		closed()
 	case stOpen, stSuspended:
 	default:
-		invalid()
+		fail(400, "InvalidCloseAttempt", "%s %s is in the %s state and cannot be closed.", kind, id, st.State)
 	}
 	if sim != nil {
 		c.h.setStatus(st, stClosed, rcAmazonClosed, "")

@@ -2,6 +2,7 @@ package amazonpaytest
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -33,6 +34,7 @@ type authRequest struct {
 	async      bool
 	captureNow bool
 	sim        *simulation
+	credits    []providerCredit
 }
 
 func (c *call) authRequest() authRequest {
@@ -44,8 +46,12 @@ func (c *call) authRequest() authRequest {
 		captureNow: c.flag("CaptureNow", false),
 	}
 	// TransactionTimeout 0 is synchronous; MWS's default is 1440 minutes.
+	r.credits = c.providerCredits("ProviderCreditList", "CreditAmount", r.amount.currency)
 	r.async = c.number("TransactionTimeout", 1440, 0, 1440) > 0
 	r.sim = c.simulation(simAuthNote, r.note)
+	if r.sim != nil && r.sim.State == stPending && !r.async {
+		panic(simError("a synchronous authorization (TransactionTimeout 0) is never Pending"))
+	}
 	return r
 }
 
@@ -61,6 +67,11 @@ func opAuthorize(c *call) *xResult {
 	}
 	if r.amount.currency != o.total.currency {
 		fail(400, "CurrencyMismatch", "The currency %s does not match the currency %s of the OrderReference.", r.amount.currency, o.total.currency)
+	}
+	if slices.Contains(o.constraints(), "PaymentMethodNotAllowed") {
+		// The buyer chose (or a simulation string set) a method not allowed
+		// after the order reference was confirmed.
+		fail(400, "PaymentMethodNotAllowed", "The payment method of OrderReference %s is not allowed for this transaction.", o.id)
 	}
 	var used int64
 	made := 0 // successful authorizations: all but the declined ones
@@ -137,12 +148,16 @@ func (h *Handler) planAuthorization(b *buyerSide, sim *simulation, amount money)
 func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan) *authorization {
 	a := &authorization{
 		id: o.id + "-A" + h.newSuffix(o, "A"), refID: r.ref, oro: o, note: r.note, soft: r.soft,
-		amount: r.amount, created: h.now, expires: h.now.Add(h.cfg.authLifetime), captureNow: r.captureNow,
+		amount: r.amount, created: h.now, expires: h.now.Add(ProductionAuthorizationLifetime), captureNow: r.captureNow,
+		credits: r.credits,
 	}
 	h.auths[a.id] = a
 	o.auths = append(o.auths, a)
 	h.order = append(h.order, a.id)
-	if !r.async && plan.state != stPending {
+	if !r.async {
+		// The sandbox reopens the order reference after
+		// PaymentMethodUpdateTimeInMins for asynchronous authorizations only.
+		plan.updateMins = 0
 		h.settleAuthorization(a, plan)
 		return a
 	}
@@ -170,16 +185,17 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 		switch plan.reason {
 		case rcInvalidPaymentMethod:
 			a.softDecline = plan.softDecline
-			st := &o.status
+			st, b := &o.status, &o.buyerSide
 			if o.viaBA != nil {
-				st = &o.viaBA.status
+				st, b = &o.viaBA.status, &o.viaBA.buyerSide
 			}
-			h.suspend(st, plan.suspendReason)
+			h.suspendForMethod(b, st, plan.suspendReason)
 			if plan.updateMins > 0 {
 				// The sandbox pretends the buyer picked another method.
 				h.schedule(h.now.Add(time.Duration(plan.updateMins)*time.Minute), func() {
 					if st.State == stSuspended {
 						h.setStatus(st, stOpen, "", "")
+						b.methodStale = false
 					}
 				})
 			}
@@ -189,7 +205,7 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 		return
 	}
 	h.setStatus(&a.status, stOpen, "", "")
-	expireAt := a.expires
+	expireAt := a.created.Add(h.cfg.authLifetime) // ExpirationTimestamp says 30 days even in the sandbox
 	if plan.state == stClosed && plan.reason == rcExpiredUnused {
 		expireAt = h.now.Add(h.cfg.processingDelay)
 		if plan.expireMins > 0 {
@@ -215,7 +231,9 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 			id = o.id + "-C" + h.newSuffix(o, "C")
 		}
 		o.suffixes["C"+suffix] = true
-		h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
+		cp := h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
+		cp.credits = numberCredits(cp.id, "P", a.credits)
+		h.addCredits(cp)
 	}
 }
 
@@ -225,11 +243,9 @@ func opGetAuthorizationDetails(c *call) *xResult {
 
 func opCloseAuthorization(c *call) *xResult {
 	a := c.authorization("AmazonAuthorizationId")
-	reason := c.text("ClosureReason", 1024)
+	reason := c.text("ClosureReason", maxClosureReason)
 	switch a.status.State {
-	case stClosed:
-		return &xResult{} // already done: a retried close succeeds
-	case stOpen:
+	case stOpen: // a Closed one is refused like any other state (spec §3.2)
 		c.h.setStatus(&a.status, stClosed, rcSellerClosed, reason)
 		return &xResult{}
 	}
@@ -247,6 +263,7 @@ func opCapture(c *call) *xResult {
 	amount := *c.price("CaptureAmount", true)
 	note, soft := c.text("SellerCaptureNote", 255), c.text("SoftDescriptor", 16)
 	sim := c.simulation(simCaptureNote, note)
+	credits := c.providerCredits("ProviderCreditList", "CreditAmount", amount.currency)
 	if res := c.reuse(refCapture, ref, a.id); res != nil {
 		return res
 	}
@@ -274,6 +291,8 @@ func opCapture(c *call) *xResult {
 		plan = capPlan{state: sim.State, reason: sim.ReasonCode}
 	}
 	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
+	cp.credits = numberCredits(cp.id, "P", credits)
+	h.addCredits(cp)
 	return c.remember(refCapture, ref, a.id, &xResult{CaptureDetails: h.xCapture(cp)})
 }
 
@@ -309,6 +328,11 @@ func (h *Handler) addCapture(a *authorization, id, ref string, amount money, not
 	a.captured = amount.units
 	h.setStatus(&a.status, stClosed, rcMaxCapturesProcessed, "")
 	o := a.oro
+	if o.parent != nil && o.parent.typ == "BillingAgreement" {
+		if ba := h.bas[o.parent.id]; ba != nil {
+			h.captured(ba)
+		}
+	}
 	o.captured += amount.units
 	o.capAuths++
 	switch {
@@ -331,6 +355,8 @@ func opRefund(c *call) *xResult {
 	amount := *c.price("RefundAmount", true)
 	note, soft := c.text("SellerRefundNote", 255), c.text("SoftDescriptor", 16)
 	sim := c.simulation(simRefundNote, note)
+	reversals := c.providerCredits("ProviderCreditReversalList", "CreditReversalAmount", amount.currency)
+	reversed := make([]*provCredit, len(reversals))
 	if res := c.reuse(refRefund, ref, cp.id); res != nil {
 		return res
 	}
@@ -356,23 +382,42 @@ func opRefund(c *call) *xResult {
 		fail(400, "TransactionAmountExceeded", "Refunding %s would exceed the captured amount plus the allowed excess (%s).",
 			amount, formatUnits(limit, amount.currency))
 	}
+	for i, pc := range reversals {
+		if reversed[i] = h.creditOf(cp, pc.providerID); reversed[i] == nil {
+			panic(invalidErr("ProviderCreditReversalList.member."+fmt.Sprint(i+1)+".ProviderId", "names no provider credited by the capture"))
+		}
+		checkReversal(reversed[i], pc.amount)
+	}
+	r := h.newRefund(cp, ref, amount, note, soft)
+	r.sim = sim
+	r.credits = numberCredits(r.id, "V", reversals)
+	for i, pc := range r.credits {
+		h.addReversal(reversed[i], pc.id, ref, "", pc.amount)
+	}
+	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
+}
+
+// newRefund makes a Pending refund of cp, settled after the processing
+// delay. The caller holds h.mu.
+func (h *Handler) newRefund(cp *capture, ref string, amount money, note, soft string) *refund {
 	o := cp.auth.oro
-	r := &refund{id: o.id + "-R" + h.newSuffix(o, "R"), refID: ref, capture: cp, note: note, soft: soft, amount: amount, created: h.now}
+	r := &refund{id: o.id + "-R" + h.newSuffix(o, "R"), refID: ref, capture: cp, note: note, soft: soft, amount: amount,
+		created: h.now, refundType: "SellerInitiated"}
 	h.refunds[r.id] = r
 	cp.refunds = append(cp.refunds, r)
 	h.order = append(h.order, r.id)
 	// Refunds are always Pending first; the outcome comes later.
 	h.setStatus(&r.status, stPending, "", "")
-	h.schedule(h.now.Add(h.cfg.processingDelay), func() { h.settleRefund(r, sim) })
-	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
+	h.schedule(h.now.Add(h.cfg.processingDelay), func() { h.settleRefund(r) })
+	return r
 }
 
-func (h *Handler) settleRefund(r *refund, sim *simulation) {
+func (h *Handler) settleRefund(r *refund) {
 	if r.status.State != stPending {
 		return
 	}
-	if sim != nil {
-		h.setStatus(&r.status, stDeclined, sim.ReasonCode, "")
+	if r.sim != nil {
+		h.setStatus(&r.status, stDeclined, r.sim.ReasonCode, "")
 		return
 	}
 	h.setStatus(&r.status, stCompleted, "", "")

@@ -199,20 +199,31 @@ func (c *call) price(prefix string, required bool) *money {
 	if !amountPattern.MatchString(a) {
 		panic(invalidErr(prefix+".Amount", "is not a decimal amount with at most two decimals"))
 	}
-	whole, frac, _ := strings.Cut(a, ".")
-	if cur == "JPY" && strings.Trim(frac, "0") != "" {
+	m, ok := parseAmount(a, cur)
+	if !ok {
 		panic(invalidErr(prefix+".Amount", "has decimals, which JPY does not allow"))
 	}
-	n, _ := strconv.ParseInt(whole, 10, 64)
-	frac = (frac + "00")[:2]
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	m := money{units: n*100 + f, currency: cur}
 	if cur == "USD" || cur == "EUR" || cur == "GBP" {
 		if m.units > 150000*100 {
 			fail(400, "TransactionAmountExceeded", "The amount %s %s exceeds the maximum of 150000 %s per transaction.", a, cur, cur)
 		}
 	}
 	return &m
+}
+
+// parseAmount reads a decimal amount with at most two decimals (none for
+// JPY) in currency.
+func parseAmount(a, currency string) (money, bool) {
+	if !amountPattern.MatchString(a) {
+		return money{}, false
+	}
+	whole, frac, _ := strings.Cut(a, ".")
+	if currency == "JPY" && strings.Trim(frac, "0") != "" {
+		return money{}, false
+	}
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
+	return money{units: n*100 + f, currency: currency}, true
 }
 
 func (h *Handler) currencySupported(cur string) bool {

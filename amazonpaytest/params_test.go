@@ -51,7 +51,7 @@ func TestParameterValidation(t *testing.T) {
 		{"relative success URL", "ConfirmOrderReference", []string{"AmazonOrderReferenceId", id, "SuccessUrl", "/ok"}, 400, "InvalidParameterValue"},
 		{"ftp success URL", "ConfirmOrderReference", []string{"AmazonOrderReferenceId", id, "SuccessUrl", "ftp://shop.example/ok"}, 400, "InvalidParameterValue"},
 		{"failure URL alone", "ConfirmOrderReference", []string{"AmazonOrderReferenceId", id, "FailureUrl", "https://shop.example/f"}, 400, "MissingParameter"},
-		{"authentication amount currency", "ConfirmOrderReference", []string{"AmazonOrderReferenceId", id,
+		{"authentication amount currency", "ConfirmOrderReference", []string{"AmazonOrderReferenceId", id, "SuccessUrl", okURL, "FailureUrl", failURL,
 			"AuthorizationAmount.Amount", "1", "AuthorizationAmount.CurrencyCode", "GBP"}, 400, "CurrencyMismatch"},
 		{"supplementary data not JSON", "SetOrderReferenceDetails", []string{"AmazonOrderReferenceId", draft,
 			"OrderReferenceAttributes.OrderTotal.Amount", "1", "OrderReferenceAttributes.OrderTotal.CurrencyCode", "EUR",
@@ -102,8 +102,11 @@ func TestYen(t *testing.T) {
 		"OrderReferenceAttributes.OrderTotal.Amount", "100000", "OrderReferenceAttributes.OrderTotal.CurrencyCode", "JPY")
 	assert.Equal(t, 200, status, body)
 	assert.Contains(t, body, "<Amount>100000</Amount>")
-	status, _ = raw(t, srv, "ConfirmOrderReference", "AmazonOrderReferenceId", id)
+	status, _ = raw(t, srv, "ConfirmOrderReference", "AmazonOrderReferenceId", id, "SuccessUrl", okURL, "FailureUrl", failURL,
+		"AuthorizationAmount.Amount", "108400", "AuthorizationAmount.CurrencyCode", "JPY")
 	assert.Equal(t, 200, status)
+	_, err := srv.RunConfirmationFlow(srv.SellerID(), id)
+	assert.NoError(t, err)
 	// The excess is capped at 8,400 yen (15 % would be 15,000).
 	e := rawError(t, srv, 400, "Authorize", "AmazonOrderReferenceId", id, "AuthorizationReferenceId", "y",
 		"AuthorizationAmount.Amount", "108401", "AuthorizationAmount.CurrencyCode", "JPY", "TransactionTimeout", "0")

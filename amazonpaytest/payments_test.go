@@ -67,7 +67,7 @@ func TestAuthorizationAmountRules(t *testing.T) {
 	c := srv.AmazonPay()
 
 	// min(15 %, 75): 15 % of 100.00 is 15.00.
-	id := readyOrder(t, srv, c, "100.00")
+	id := readyOrderAuthenticating(t, srv, c, "100.00", "115.00")
 	_, err := c.Authorize(ctx, authorizeInput(id, "over", "115.01"))
 	assert.Equal(t, amazonpay.ErrorTransactionAmountExceeded, apiCode(t, err))
 	_, err = c.Authorize(ctx, &amazonpay.AuthorizeInput{AmazonOrderReferenceID: id, AuthorizationReferenceID: "usd",
@@ -93,7 +93,7 @@ func TestAuthorizationAmountRules(t *testing.T) {
 	assert.Equal(t, 405, e.StatusCode)
 
 	// 75 caps the excess of large orders.
-	big := readyOrder(t, srv, c, "1000.00")
+	big := readyOrderAuthenticating(t, srv, c, "1000.00", "1075.00")
 	_, err = c.Authorize(ctx, authorizeInput(big, "big-over", "1075.01"))
 	assert.Equal(t, amazonpay.ErrorTransactionAmountExceeded, apiCode(t, err))
 	_, err = c.Authorize(ctx, authorizeInput(big, "big-max", "1075.00"))
@@ -251,7 +251,7 @@ func TestCloseAuthorizationAndCancelAndClose(t *testing.T) {
 	require.NoError(t, err)
 	mustState(t, srv, authID, "Closed", "SellerClosed")
 	_, err = c.CloseAuthorization(ctx, &amazonpay.CloseAuthorizationInput{AmazonAuthorizationID: authID})
-	require.NoError(t, err, "closing twice is harmless")
+	assert.Equal(t, amazonpay.ErrorInvalidAuthorizationStatus, apiCode(t, err), "closing twice is refused (spec §3.2)")
 
 	// Cancel closes the open authorizations.
 	a2, err := c.Authorize(ctx, authorizeInput(id, "second", "5.00"))
@@ -263,10 +263,10 @@ func TestCloseAuthorizationAndCancelAndClose(t *testing.T) {
 	assert.Equal(t, "buyer asked", obj.ReasonDescription)
 	mustState(t, srv, a2.AuthorizationDetails.AmazonAuthorizationID, "Closed", "OrderReferenceCanceled")
 	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: id})
-	require.NoError(t, err, "canceling twice is harmless")
+	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err), "canceling twice is refused (spec §3.1)")
 	_, err = c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: id})
-	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
-	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
 
 	// With a capture, cancel is refused; close keeps open authorizations
@@ -294,7 +294,7 @@ func TestCloseAuthorizationAndCancelAndClose(t *testing.T) {
 	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: draft})
 	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
 	_, err = c.CloseOrderReference(ctx, &amazonpay.CloseOrderReferenceInput{AmazonOrderReferenceID: draft})
-	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
+	assert.Equal(t, amazonpay.ErrorInvalidCloseAttempt, apiCode(t, err))
 	_, err = c.Authorize(ctx, authorizeInput(draft, "draft", "1.00"))
 	assert.Equal(t, amazonpay.ErrorInvalidOrderReferenceStatus, apiCode(t, err))
 }

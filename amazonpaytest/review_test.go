@@ -35,7 +35,7 @@ func TestStaleDraftRevealsNoMore(t *testing.T) {
 	assert.Equal(t, amazonpay.Address{City: "Berlin", PostalCode: "10115", CountryCode: "DE"}, *gotBA.BillingAgreementDetails.Destination.PhysicalDestination)
 
 	// With an access token, everything.
-	got, err = c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: oro, AccessToken: "Atza|token"})
+	got, err = c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: oro, AccessToken: token(t, srv, oro)})
 	require.NoError(t, err)
 	require.NotNil(t, got.OrderReferenceDetails.Buyer)
 	assert.Equal(t, "Teststr. 1", got.OrderReferenceDetails.Destination.PhysicalDestination.AddressLine1)

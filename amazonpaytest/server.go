@@ -1,7 +1,6 @@
 package amazonpaytest
 
 import (
-	"crypto/hmac"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -38,6 +37,7 @@ type config struct {
 	region                      amazonpay.Region
 	live                        bool
 	start                       time.Time
+	frozen                      bool
 	eiaWindow                   time.Duration
 	processingDelay             time.Duration
 	authLifetime                time.Duration
@@ -46,6 +46,8 @@ type config struct {
 	seed                        uint64
 	seeded                      bool
 	delegated                   map[string]string // seller id → MWSAuthToken
+	clientID                    string            // Login with Amazon client id
+	allowListed                 bool              // WithAllowListed
 }
 
 // Option configures a Handler or Server.
@@ -72,7 +74,8 @@ func WithRegion(r amazonpay.Region) Option { return func(c *config) { c.region =
 func WithLive() Option { return func(c *config) { c.live = true } }
 
 // WithStartTime sets the initial time of the sandbox clock (default: the
-// wall clock when the sandbox is made). The clock only moves by Advance.
+// wall clock when the sandbox is made). From there the clock follows the
+// wall clock (plus Advance), or stands still with WithFrozenClock.
 func WithStartTime(t time.Time) Option { return func(c *config) { c.start = t.UTC() } }
 
 // WithImmediateAuthorizationWindow sets how long after a confirmation with
@@ -90,11 +93,26 @@ func WithProcessingDelay(d time.Duration) Option {
 	return func(c *config) { c.processingDelay = d }
 }
 
+// Authorization lifetimes: Amazon's sandbox closes an Open authorization
+// with ExpiredUnused after 2 days, production after 30 days. Both report
+// ExpirationTimestamp as creation + 30 days.
+const (
+	SandboxAuthorizationLifetime    = 2 * 24 * time.Hour
+	ProductionAuthorizationLifetime = 30 * 24 * time.Hour
+)
+
 // WithAuthorizationLifetime sets when an Open authorization closes with
-// ExpiredUnused (default 30 days).
+// ExpiredUnused: by default SandboxAuthorizationLifetime, or
+// ProductionAuthorizationLifetime with WithLive. ExpirationTimestamp stays
+// creation + 30 days, as Amazon reports it.
 func WithAuthorizationLifetime(d time.Duration) Option {
 	return func(c *config) { c.authLifetime = d }
 }
+
+// DefaultStoreName is the seller's store name in the default soft
+// descriptor (AMZ*AmazonPayTest) of authorizations, captures and refunds
+// sent without a SoftDescriptor.
+const DefaultStoreName = "AmazonPayTest"
 
 // WithSeed makes the generated object ids reproducible.
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed, c.seeded = seed, true } }
@@ -108,7 +126,9 @@ type Handler struct {
 	cfg config
 
 	mu      sync.Mutex
-	now     time.Time
+	now     time.Time     // the clock as last read; never goes back
+	made    time.Time     // wall clock (monotonic) when the handler was made
+	offset  time.Duration // the sum of Advance
 	events  []*event
 	seq     uint64
 	rng     *rand.Rand
@@ -124,21 +144,36 @@ type Handler struct {
 	faults  map[string][]*faultEntry
 	log     []Request
 	status  string // GetServiceStatus Status
+	tokens  map[string]*accessToken
+	// suspendedSellers are the sellers SuspendSeller suspended.
+	suspendedSellers map[string]bool
+	// revoked are the delegated sellers that revoked access, with the
+	// token they had given.
+	pcs           map[string]*provCredit   // provider credits
+	pcrs          map[string]*provReversal // provider credit reversals
+	revoked       map[string]bool
+	revokedTokens map[string]string
 }
 
 // NewHandler returns a sandbox configured by opts.
 func NewHandler(opts ...Option) *Handler {
 	cfg := config{
 		sellerID:        DefaultSellerID,
+		clientID:        DefaultClientID,
 		accessKey:       DefaultAccessKeyID,
 		secret:          DefaultSecretKey,
 		region:          amazonpay.RegionDE,
 		eiaWindow:       50 * time.Minute,
 		processingDelay: 30 * time.Second,
-		authLifetime:    30 * 24 * time.Hour,
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.authLifetime <= 0 {
+		cfg.authLifetime = SandboxAuthorizationLifetime
+		if cfg.live {
+			cfg.authLifetime = ProductionAuthorizationLifetime
+		}
 	}
 	delete(cfg.delegated, cfg.sellerID)
 	if !cfg.region.Valid() {
@@ -154,6 +189,7 @@ func NewHandler(opts ...Option) *Handler {
 	return &Handler{
 		cfg:     cfg,
 		now:     cfg.start,
+		made:    time.Now(),
 		rng:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		oros:    map[string]*orderRef{},
 		auths:   map[string]*authorization{},
@@ -165,6 +201,13 @@ func NewHandler(opts ...Option) *Handler {
 		buckets: map[string]*bucket{},
 		faults:  map[string][]*faultEntry{},
 		status:  "GREEN",
+		tokens:  map[string]*accessToken{},
+
+		suspendedSellers: map[string]bool{},
+		revoked:          map[string]bool{},
+		pcs:              map[string]*provCredit{},
+		pcrs:             map[string]*provReversal{},
+		revokedTokens:    map[string]string{},
 	}
 }
 
@@ -203,9 +246,16 @@ func (h *Handler) SetServiceStatus(status string) {
 
 // ServeHTTP answers MWS API calls and Confirmation Flow page visits.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasSuffix(r.URL.Path, ConfirmationFlowPath) {
+	switch {
+	case strings.HasSuffix(r.URL.Path, ConfirmationFlowPath):
 		h.serveConfirmationFlow(w, r)
 		return
+	case strings.HasSuffix(r.URL.Path, "/auth/o2/tokeninfo"), strings.HasSuffix(r.URL.Path, "/user/profile"):
+		h.serveLoginWithAmazon(w, r, strings.HasSuffix(r.URL.Path, "/user/profile"))
+		return
+	}
+	if r.Body == nil { // a server request always has one; a handler called directly may not
+		r.Body = http.NoBody
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	perr := r.ParseForm()
@@ -255,6 +305,10 @@ var ops = map[string]opFunc{
 	"GetMerchantAccountStatus":      opGetMerchantAccountStatus,
 	"ListOrderReference":            opListOrderReference,
 	"ListOrderReferenceByNextToken": opListOrderReferenceByNextToken,
+
+	"GetProviderCreditDetails":         opGetProviderCreditDetails,
+	"GetProviderCreditReversalDetails": opGetProviderCreditReversalDetails,
+	"ReverseProviderCredit":            opReverseProviderCredit,
 }
 
 // Operations returns the MWS Actions the sandbox implements.
@@ -286,10 +340,7 @@ func (h *Handler) handleAPI(r *http.Request, perr error) reply {
 		Params:    cloneValues(form),
 		RequestID: newRequestID(h.rng),
 	}
-	if sig := form.Get("Signature"); sig != "" {
-		want := amazonpay.Sign(h.cfg.secret, r.Host, r.URL.Path, form)
-		rec.SignatureValid = hmac.Equal([]byte(sig), []byte(want))
-	}
+	rec.SignatureValid = h.signatureMatches(r.Host, r.URL.Path, form)
 	rep, applied := h.process(r, perr, form, &rec)
 	rep.requestID = rec.RequestID
 	rec.Status = rep.status
@@ -314,6 +365,9 @@ func (h *Handler) process(r *http.Request, perr error, form url.Values, rec *Req
 	}
 	action := rec.Action
 	if e := h.throttle(seller, action); e != nil {
+		return fail(e)
+	}
+	if e := h.accountStatus(seller, action); e != nil {
 		return fail(e)
 	}
 	f := h.takeFault(action)
@@ -494,14 +548,16 @@ func (s *Server) Close() { s.ts.Close() }
 func (s *Server) Endpoint() string { return s.URL + s.Path() }
 
 // AmazonPay returns an *amazonpay.Client wired to the server: its
-// credentials, region and section, its *http.Client, its URL, the sandbox
-// clock (so Timestamps match) and a retry policy with millisecond waits.
+// credentials, Login with Amazon client id and profile endpoint, region and
+// section, its *http.Client, its URL, the sandbox clock (so Timestamps
+// match) and a retry policy with millisecond waits.
 // opts are applied after these and may override them. It panics if
 // amazonpay.NewClient fails, which only a bad option can cause.
 func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
 	base := []amazonpay.Option{
 		amazonpay.WithHTTPClient(s.Client()),
 		amazonpay.WithEndpoint(s.URL),
+		amazonpay.WithProfileEndpoint(s.URL),
 		amazonpay.WithClock(s.Now),
 		amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}),
 	}
@@ -509,6 +565,7 @@ func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
 		SellerID:    s.cfg.sellerID,
 		AccessKeyID: s.cfg.accessKey,
 		SecretKey:   s.cfg.secret,
+		ClientID:    s.cfg.clientID,
 		Region:      s.cfg.region,
 		Sandbox:     !s.cfg.live,
 	}, append(base, opts...)...)

@@ -160,7 +160,7 @@ func TestMethodPathAndBody(t *testing.T) {
 
 func TestClientClockOutOfStep(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithStartTime(time.Date(2024, 1, 2, 10, 0, 0, 0, time.UTC)))
+	srv := newServer(t, amazonpaytest.WithFrozenClock(), amazonpaytest.WithStartTime(time.Date(2024, 1, 2, 10, 0, 0, 0, time.UTC)))
 	c := srv.AmazonPay(amazonpay.WithClock(time.Now)) // wall clock, not the sandbox's
 	_, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	assert.Equal(t, amazonpay.ErrorInvalidParameterValue, apiCode(t, err))
@@ -244,7 +244,7 @@ func TestPlainHandlerMountedInAMux(t *testing.T) {
 		AmazonOrderReferenceID: id, OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: eur("1.00")},
 	})
 	require.NoError(t, err)
-	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL})
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 	back, err := h.RunConfirmationFlow(h.SellerID(), id)
 	require.NoError(t, err)
@@ -288,7 +288,7 @@ func TestParallelCheckouts(t *testing.T) {
 				errs <- err
 				return
 			}
-			if _, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL}); err != nil {
+			if _, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL}); err != nil {
 				errs <- err
 				return
 			}

@@ -149,11 +149,17 @@ func (s *simulation) check(ctx simContext) *apiError {
 	return nil
 }
 
-// minutes reads a positive whole number, given as a JSON number or string.
+// maxSimMinutes bounds PaymentMethodUpdateTimeInMins and
+// ExpirationTimeInMins: 30 days, the longest an authorization lives. Amazon
+// documents no bound; a larger value is refused rather than overflowing.
+const maxSimMinutes = 30 * 24 * 60
+
+// minutes reads a whole number from 1 to maxSimMinutes, given as a JSON
+// number or string.
 func minutes(v json.RawMessage) (int, error) {
 	s := string(bytes.Trim(v, `"`))
 	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 {
+	if err != nil || n <= 0 || n > maxSimMinutes {
 		return 0, strconv.ErrSyntax
 	}
 	return n, nil

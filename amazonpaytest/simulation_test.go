@@ -27,8 +27,18 @@ func TestSimulationAuthorizationDeclines(t *testing.T) {
 	srv := newServer(t)
 	c := srv.AmazonPay()
 
-	id, ad := authorizeWithNote(t, srv, c,
-		`{"SandboxSimulation": {"State":"Declined", "ReasonCode":"InvalidPaymentMethod", "PaymentMethodUpdateTimeInMins":5, "SoftDecline":"false"}}`)
+	// The revert after PaymentMethodUpdateTimeInMins is for asynchronous
+	// authorizations (spec §5.1).
+	id := readyOrder(t, srv, c, "10.00")
+	in := authorizeInput(id, "async-decline", "10.00")
+	in.TransactionTimeout = nil
+	in.SellerAuthorizationNote = `{"SandboxSimulation": {"State":"Declined", "ReasonCode":"InvalidPaymentMethod", "PaymentMethodUpdateTimeInMins":5, "SoftDecline":"false"}}`
+	out, err := c.Authorize(ctx, in)
+	require.NoError(t, err)
+	srv.Advance(30 * time.Second) // the processing delay
+	got, err := c.GetAuthorizationDetails(ctx, &amazonpay.GetAuthorizationDetailsInput{AmazonAuthorizationID: out.AuthorizationDetails.AmazonAuthorizationID})
+	require.NoError(t, err)
+	ad := got.AuthorizationDetails
 	assert.Equal(t, amazonpay.AuthorizationState("Declined"), ad.AuthorizationStatus.State)
 	assert.Equal(t, amazonpay.ReasonInvalidPaymentMethod, ad.AuthorizationStatus.ReasonCode)
 	assert.False(t, ad.SoftDecline)
@@ -72,8 +82,15 @@ func TestSimulationAuthorizationClosedAndPending(t *testing.T) {
 	srv.Advance(30 * time.Second)
 	mustState(t, srv, ad.AmazonAuthorizationID, "Closed", "AmazonClosed")
 
-	_, ad = authorizeWithNote(t, srv, c, `{"SandboxSimulation": {"State":"Pending"}}`)
-	assert.Equal(t, amazonpay.AuthorizationState("Pending"), ad.AuthorizationStatus.State, "even synchronously")
+	// Pending is for asynchronous authorizations (a synchronous one is
+	// refused: TestSynchronousAuthorizationIsNeverPending).
+	id := readyOrder(t, srv, c, "10.00")
+	in := authorizeInput(id, "pending", "10.00")
+	in.TransactionTimeout, in.SellerAuthorizationNote = nil, `{"SandboxSimulation": {"State":"Pending"}}`
+	out, err := c.Authorize(ctx, in)
+	require.NoError(t, err)
+	ad = out.AuthorizationDetails
+	assert.Equal(t, amazonpay.AuthorizationState("Pending"), ad.AuthorizationStatus.State)
 	srv.Advance(30 * time.Second)
 	mustState(t, srv, ad.AmazonAuthorizationID, "Open", "")
 }
@@ -102,6 +119,11 @@ func TestSimulationCaptures(t *testing.T) {
 	mustState(t, srv, authID, "Open", "") // the authorization can be captured again
 	_, err := c.Refund(ctx, &amazonpay.RefundInput{AmazonCaptureID: cd.AmazonCaptureID, RefundReferenceID: "on-declined", RefundAmount: eur("1.00")})
 	assert.Equal(t, amazonpay.ErrorCaptureNotRefundable, apiCode(t, err))
+
+	authID, cd = capture(`{"SandboxSimulation": {"State":"Declined", "ReasonCode":"ProcessingFailure"}}`)
+	assert.Equal(t, amazonpay.CaptureState("Declined"), cd.CaptureStatus.State)
+	assert.Equal(t, amazonpay.ReasonProcessingFailure, cd.CaptureStatus.ReasonCode)
+	mustState(t, srv, authID, "Open", "")
 
 	_, cd = capture(`{"SandboxSimulation": {"State":"Closed", "ReasonCode":"AmazonClosed"}}`)
 	assert.Equal(t, amazonpay.CaptureState("Completed"), cd.CaptureStatus.State)
@@ -144,7 +166,7 @@ func TestSimulationOrderReference(t *testing.T) {
 	cons := set(`{"SandboxSimulation":{"Constraint":"PaymentMethodNotAllowed"}}`)
 	require.Len(t, cons, 1)
 	assert.Equal(t, amazonpay.ConstraintPaymentMethodNotAllowed, cons[0].ConstraintID)
-	_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id})
+	_, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorConstraintsExist, apiCode(t, err))
 	assert.Contains(t, apiError(t, err).Message, "PaymentMethodNotAllowed")
 	assert.Empty(t, set("a plain note"), "overwriting the note clears the simulation")
@@ -214,21 +236,23 @@ func TestSimulationBillingAgreement(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, out.BillingAgreementDetails.Constraints, 1)
 	assert.Equal(t, amazonpay.ConstraintPaymentMethodNotAllowed, out.BillingAgreementDetails.Constraints[0].ConstraintID)
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	assert.Equal(t, amazonpay.ErrorBillingAgreementConstraintsExist, apiCode(t, err))
 	_, err = c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: baID,
 		BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{SellerNote: "ok now"}})
 	require.NoError(t, err)
-	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID})
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: baID, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 
 	// A decline on a charge suspends the agreement, which comes back after
 	// PaymentMethodUpdateTimeInMins.
 	a, err := c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{AmazonBillingAgreementID: baID,
-		AuthorizationReferenceID: "m1", AuthorizationAmount: eur("10.00"), TransactionTimeout: amazonpay.Int(0),
+		AuthorizationReferenceID: "m1", AuthorizationAmount: eur("10.00"),
 		SellerAuthorizationNote: `{"SandboxSimulation": {"State":"Declined", "ReasonCode":"InvalidPaymentMethod", "PaymentMethodUpdateTimeInMins":2}}`})
 	require.NoError(t, err)
-	assert.Equal(t, amazonpay.AuthorizationState("Declined"), a.AuthorizationDetails.AuthorizationStatus.State)
+	assert.Equal(t, amazonpay.AuthorizationState("Pending"), a.AuthorizationDetails.AuthorizationStatus.State, "asynchronous")
+	srv.Advance(30 * time.Second)
+	mustState(t, srv, a.AuthorizationDetails.AmazonAuthorizationID, "Declined", "InvalidPaymentMethod")
 	mustState(t, srv, baID, "Suspended", "InvalidPaymentMethod")
 	v, err := c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: baID})
 	require.NoError(t, err)

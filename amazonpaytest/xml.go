@@ -129,6 +129,7 @@ type xOrderReferenceDetails struct {
 	PlatformID                       string                        `xml:"PlatformId,omitempty"`
 	Destination                      *xDestination                 `xml:"Destination"`
 	PaymentDescriptor                *xPaymentDescriptor           `xml:"PaymentDescriptor"`
+	BillingAddress                   *xBillingAddress              `xml:"BillingAddress"`
 	ReleaseEnvironment               string                        `xml:"ReleaseEnvironment"`
 	SellerOrderAttributes            *xSellerOrderAttributes       `xml:"SellerOrderAttributes"`
 	OrderReferenceStatus             xStatus                       `xml:"OrderReferenceStatus"`
@@ -140,23 +141,26 @@ type xOrderReferenceDetails struct {
 	OrderLanguage                    string                        `xml:"OrderLanguage,omitempty"`
 	RequestPaymentAuthorization      bool                          `xml:"RequestPaymentAuthorization"`
 	PaymentServiceProviderAttributes *xPSP                         `xml:"PaymentServiceProviderAttributes"`
+	PaymentReference                 *xPaymentReference            `xml:"PaymentReference"`
 	PaymentAuthenticationStatus      *xPaymentAuthenticationStatus `xml:"PaymentAuthenticationStatus"`
 }
 
 type xAuthorizationDetails struct {
-	AmazonAuthorizationID    string  `xml:"AmazonAuthorizationId"`
-	AuthorizationReferenceID string  `xml:"AuthorizationReferenceId"`
-	SellerAuthorizationNote  string  `xml:"SellerAuthorizationNote"`
-	AuthorizationAmount      xPrice  `xml:"AuthorizationAmount"`
-	CapturedAmount           xPrice  `xml:"CapturedAmount"`
-	AuthorizationFee         xPrice  `xml:"AuthorizationFee"`
-	IDList                   xIDList `xml:"IdList"`
-	CreationTimestamp        string  `xml:"CreationTimestamp"`
-	ExpirationTimestamp      string  `xml:"ExpirationTimestamp"`
-	AuthorizationStatus      xStatus `xml:"AuthorizationStatus"`
-	CaptureNow               bool    `xml:"CaptureNow"`
-	SoftDescriptor           string  `xml:"SoftDescriptor,omitempty"`
-	SoftDecline              *bool   `xml:"SoftDecline"`
+	AmazonAuthorizationID    string `xml:"AmazonAuthorizationId"`
+	AuthorizationReferenceID string `xml:"AuthorizationReferenceId"`
+	// AuthorizationBillingAddress: allow-listed merchants only.
+	AuthorizationBillingAddress *xAddress `xml:"AuthorizationBillingAddress"`
+	SellerAuthorizationNote     string    `xml:"SellerAuthorizationNote"`
+	AuthorizationAmount         xPrice    `xml:"AuthorizationAmount"`
+	CapturedAmount              xPrice    `xml:"CapturedAmount"`
+	AuthorizationFee            xPrice    `xml:"AuthorizationFee"`
+	IDList                      xIDList   `xml:"IdList"`
+	CreationTimestamp           string    `xml:"CreationTimestamp"`
+	ExpirationTimestamp         string    `xml:"ExpirationTimestamp"`
+	AuthorizationStatus         xStatus   `xml:"AuthorizationStatus"`
+	CaptureNow                  bool      `xml:"CaptureNow"`
+	SoftDescriptor              string    `xml:"SoftDescriptor,omitempty"`
+	SoftDecline                 *bool     `xml:"SoftDecline"`
 }
 
 type xCaptureDetails struct {
@@ -170,6 +174,10 @@ type xCaptureDetails struct {
 	CreationTimestamp  string  `xml:"CreationTimestamp"`
 	CaptureStatus      xStatus `xml:"CaptureStatus"`
 	SoftDescriptor     string  `xml:"SoftDescriptor,omitempty"`
+	// Solution providers' credits, and multi-currency conversion.
+	ProviderCreditSummaryList *xCreditSummaryList `xml:"ProviderCreditSummaryList"`
+	ConvertedAmount           *xPrice             `xml:"ConvertedAmount"`
+	ConversionRate            string              `xml:"ConversionRate,omitempty"`
 }
 
 type xRefundDetails struct {
@@ -182,6 +190,10 @@ type xRefundDetails struct {
 	CreationTimestamp string  `xml:"CreationTimestamp"`
 	RefundStatus      xStatus `xml:"RefundStatus"`
 	SoftDescriptor    string  `xml:"SoftDescriptor,omitempty"`
+	// Reversals of solution providers' credits, and multi-currency conversion.
+	ProviderCreditReversalSummaryList *xReversalSummaryList `xml:"ProviderCreditReversalSummaryList"`
+	ConvertedAmount                   *xPrice               `xml:"ConvertedAmount"`
+	ConversionRate                    string                `xml:"ConversionRate,omitempty"`
 }
 
 type xBALimits struct {
@@ -204,6 +216,7 @@ type xBillingAgreementDetails struct {
 	SellerNote                       string               `xml:"SellerNote,omitempty"`
 	PlatformID                       string               `xml:"PlatformId,omitempty"`
 	Destination                      *xDestination        `xml:"Destination"`
+	BillingAddress                   *xBillingAddress     `xml:"BillingAddress"`
 	ReleaseEnvironment               string               `xml:"ReleaseEnvironment"`
 	SellerBillingAgreementAttributes *xSellerBAAttributes `xml:"SellerBillingAgreementAttributes"`
 	BillingAgreementStatus           xBAStatus            `xml:"BillingAgreementStatus"`
@@ -244,6 +257,9 @@ type xResult struct {
 	AccountStatus           string                    `xml:"AccountStatus,omitempty"`
 	OrderReferenceList      *xOrderReferenceList      `xml:"OrderReferenceList"`
 	NextPageToken           string                    `xml:"NextPageToken,omitempty"`
+
+	ProviderCreditDetails         *xProviderCreditDetails         `xml:"ProviderCreditDetails"`
+	ProviderCreditReversalDetails *xProviderCreditReversalDetails `xml:"ProviderCreditReversalDetails"`
 }
 
 // xResponse declares the namespace as a plain attribute: with
@@ -413,6 +429,8 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 	if o.psp != nil {
 		x.PaymentServiceProviderAttributes = &xPSP{PaymentServiceProviderID: o.psp.ID, PaymentServiceProviderOrderID: o.psp.OrderID}
 	}
+	x.BillingAddress = h.xBillingAddressOf(&o.buyerSide, token)
+	x.PaymentReference = h.xPaymentReferenceOf(&o.buyerSide, token)
 	if h.needsAuthentication(&o.buyerSide) && o.authn != authnPassed && (o.status.State == stDraft || o.status.State == stOpen) {
 		x.PaymentAuthenticationStatus = &xPaymentAuthenticationStatus{State: string(amazonpay.PaymentAuthenticationRequired)}
 	}
@@ -425,9 +443,11 @@ func wasConfirmed(s status) bool {
 	return s.State != stDraft && (s.State != stCanceled || s.Reason != rcStale)
 }
 
+// softDescriptor is what the buyer's statement shows: AMZ* and the
+// shop's SoftDescriptor, or its store name when it sent none.
 func softDescriptor(s string) string {
 	if s == "" {
-		return ""
+		s = DefaultStoreName
 	}
 	return "AMZ*" + s
 }
@@ -451,6 +471,9 @@ func (h *Handler) xAuthorization(a *authorization) *xAuthorizationDetails {
 	for _, c := range a.captures {
 		x.IDList.Member = append(x.IDList.Member, c.id)
 	}
+	if h.cfg.allowListed {
+		x.AuthorizationBillingAddress = a.oro.billingAddressOf()
+	}
 	return x
 }
 
@@ -470,22 +493,27 @@ func (h *Handler) xCapture(c *capture) *xCaptureDetails {
 	for _, r := range c.refunds {
 		x.IDList.Member = append(x.IDList.Member, r.id)
 	}
+	x.ProviderCreditSummaryList = xCreditSummaries(c.credits)
+	x.ConvertedAmount, x.ConversionRate, _ = h.conversion(c.amount)
 	return x
 }
 
 func (h *Handler) xRefund(r *refund) *xRefundDetails {
 	cur := r.amount.currency
-	return &xRefundDetails{
+	x := &xRefundDetails{
 		AmazonRefundID:    r.id,
 		RefundReferenceID: r.refID,
 		SellerRefundNote:  r.note,
-		RefundType:        "SellerInitiated",
+		RefundType:        r.refundType,
 		RefundAmount:      price(r.amount.units, cur),
 		FeeRefunded:       price(0, cur),
 		CreationTimestamp: formatTime(r.created),
 		RefundStatus:      xStatusOf(r.status),
 		SoftDescriptor:    softDescriptor(r.soft),
 	}
+	x.ProviderCreditReversalSummaryList = xReversalSummaries(r.credits)
+	x.ConvertedAmount, x.ConversionRate, _ = h.conversion(r.amount)
+	return x
 }
 
 func (h *Handler) xBillingAgreement(ba *billingAgreement, token bool) *xBillingAgreementDetails {
@@ -510,9 +538,13 @@ func (h *Handler) xBillingAgreement(ba *billingAgreement, token bool) *xBillingA
 		OrderLanguage:           ba.language,
 		BillingAgreementType:    ba.baType,
 	}
+	if x.BillingAgreementType == "" {
+		x.BillingAgreementType = string(amazonpay.CustomerInitiatedTransaction) // the seeds' default
+	}
 	if full {
 		x.Buyer = xBuyerOf(ba.buyer)
 	}
+	x.BillingAddress = h.xBillingAddressOf(&ba.buyerSide, token)
 	if ba.sba != (sellerBAAttrs{}) {
 		x.SellerBillingAgreementAttributes = &xSellerBAAttributes{SellerBillingAgreementID: ba.sba.SellerBillingAgreementID,
 			StoreName: ba.sba.StoreName, CustomInformation: ba.sba.CustomInformation}

@@ -74,10 +74,10 @@ func TestResponseXML(t *testing.T) {
 		PaymentServiceProviderAttributes: &amazonpay.PaymentServiceProviderAttributes{PaymentServiceProviderID: "psp", PaymentServiceProviderOrderID: "psp-1"},
 	}})
 	require.NoError(t, err)
-	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL})
+	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{AmazonOrderReferenceID: id, SuccessURL: okURL, FailureURL: failURL})
 	require.NoError(t, err)
 
-	status, body := raw(t, srv, "GetOrderReferenceDetails", "AmazonOrderReferenceId", id, "AccessToken", "Atza|token")
+	status, body := raw(t, srv, "GetOrderReferenceDetails", "AmazonOrderReferenceId", id, "AccessToken", token(t, srv, id))
 	require.Equal(t, 200, status)
 	assert.True(t, strings.HasPrefix(body, `<?xml version="1.0"?>`))
 	assert.NotContains(t, body, `xmlns=""`)
@@ -157,8 +157,10 @@ func TestBillingAgreementXML(t *testing.T) {
 	assert.Equal(t, []string{"AmountLimitPerTimePeriod", "TimePeriodStartDate", "TimePeriodEndDate", "CurrentRemainingBalance"},
 		children(t, body, "BillingAgreementLimits"))
 
-	status, body = raw(t, srv, "ConfirmBillingAgreement", "AmazonBillingAgreementId", baID)
+	status, body = raw(t, srv, "ConfirmBillingAgreement", "AmazonBillingAgreementId", baID, "SuccessUrl", okURL, "FailureUrl", failURL)
 	require.Equal(t, 200, status, body)
+	_, err := srv.RunConfirmationFlow(srv.SellerID(), baID)
+	require.NoError(t, err)
 	status, body = raw(t, srv, "ValidateBillingAgreement", "AmazonBillingAgreementId", baID)
 	require.Equal(t, 200, status, body)
 	assert.Equal(t, []string{"ValidationResult", "BillingAgreementStatus"}, children(t, body, "ValidateBillingAgreementResult"))
