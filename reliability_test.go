@@ -169,3 +169,33 @@ func TestMoneyMovesExactlyOnceUnderFaults(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseAndCancelAfterLostReply: the sandbox closes (cancels) and drops
+// the reply; the retry is refused as the object is already closed
+// (canceled); the client checks the state and reports success.
+func TestCloseAndCancelAfterLostReply(t *testing.T) {
+	t.Parallel()
+	srv := amazonpaytest.NewServer()
+	defer srv.Close()
+	c := srv.AmazonPay(amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, NoJitter: true}))
+
+	auth := authorize(t, c, openOrder(t, srv, c), false)
+	srv.InjectFault("CloseAuthorization", 1, amazonpaytest.Fault{Kind: amazonpaytest.FaultAppliedThenDropped})
+	_, err := c.CloseAuthorization(ctx, &amazonpay.CloseAuthorizationInput{AmazonAuthorizationID: auth.AmazonAuthorizationID})
+	require.NoError(t, err, "the authorization was closed: a success")
+	assert.Len(t, srv.RequestsFor("CloseAuthorization"), 2)
+	assert.Len(t, srv.RequestsFor("GetAuthorizationDetails"), 1)
+	assert.Equal(t, "Closed", srv.State(auth.AmazonAuthorizationID))
+	// Without a lost reply, closing it again is refused, as Amazon does.
+	_, err = c.CloseAuthorization(ctx, &amazonpay.CloseAuthorizationInput{AmazonAuthorizationID: auth.AmazonAuthorizationID})
+	assert.ErrorIs(t, err, amazonpay.ErrorInvalidAuthorizationStatus)
+
+	id := openOrder(t, srv, c)
+	srv.InjectFault("CancelOrderReference", 1, amazonpaytest.Fault{Kind: amazonpaytest.FaultAppliedThenDropped})
+	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: id})
+	require.NoError(t, err, "the order reference was canceled: a success")
+	assert.Len(t, srv.RequestsFor("CancelOrderReference"), 2)
+	assert.Equal(t, "Canceled", srv.State(id))
+	_, err = c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: id})
+	assert.ErrorIs(t, err, amazonpay.ErrorInvalidOrderReferenceStatus)
+}

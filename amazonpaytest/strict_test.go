@@ -107,7 +107,7 @@ func TestSynchronousAuthorizationIsNeverPending(t *testing.T) {
 	in := authorizeInput(id, "sync-pending", "10.00")
 	in.SellerAuthorizationNote = `{"SandboxSimulation": {"State":"Pending"}}`
 	_, err := c.Authorize(ctx, in)
-	assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulation, apiCode(t, err))
+	assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulationSpecified, apiCode(t, err))
 	assert.Contains(t, apiError(t, err).Message, "synchronous")
 	in.TransactionTimeout = nil // asynchronous: Pending is fine
 	out, err := c.Authorize(ctx, in)
@@ -181,7 +181,7 @@ func TestSimulationMinutesAreBounded(t *testing.T) {
 		in.TransactionTimeout = nil
 		in.SellerAuthorizationNote = note
 		_, err := c.Authorize(ctx, in)
-		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulation, apiCode(t, err), note)
+		assert.Equal(t, amazonpay.ErrorInvalidSandboxSimulationSpecified, apiCode(t, err), note)
 		mustState(t, srv, id, "Open", "")
 	}
 }
