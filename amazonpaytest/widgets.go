@@ -405,7 +405,11 @@ func (h *Handler) challengeDue(seller, id string) (challengeView, bool) {
 		return challengeView{}, false
 	}
 	v := challengeView{SellerID: seller, ID: id, Method: string(b.method), Expected: h.flowOutcome(b)}
-	if a := b.confirm.amount; a != nil {
+	a := b.confirm.amount
+	if ba := h.bas[id]; ba != nil && a == nil {
+		a = ba.subscription // a billing agreement is confirmed without an amount
+	}
+	if a != nil {
 		v.Amount = formatUnits(a.units, a.currency) + " " + a.currency
 	}
 	return v, true

@@ -335,3 +335,32 @@ func ExampleServer_WidgetsURL() {
 	fmt.Println(strings.TrimPrefix(srv.WidgetsURL(), srv.URL), resp.Status, resp.Header.Get("Content-Type"))
 	// Output: /widgets/Widgets.js 200 OK application/javascript; charset=utf-8
 }
+
+// A billing agreement is confirmed without an amount: the challenge shows
+// the subscription amount.
+func TestChallengePageBillingAgreement(t *testing.T) {
+	srv := newServer(t)
+	c := srv.AmazonPay()
+	buyer := amazonpaytest.TestBuyer()
+	buyer.PaymentMethod = amazonpaytest.PaymentMethodSCAPass
+	ba := srv.CreateBillingAgreement(buyer)
+	_, err := c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{
+		AmazonBillingAgreementID: ba,
+		BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{
+			BillingAgreementType: amazonpay.MerchantInitiatedTransaction, SubscriptionAmount: eur("9.99"),
+		},
+	})
+	require.NoError(t, err)
+	_, err = c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{AmazonBillingAgreementID: ba, SuccessURL: okURL, FailureURL: failURL})
+	require.NoError(t, err)
+	resp, err := srv.Client().Get(challengeURL(srv, ba))
+	require.NoError(t, err)
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `<strong id="challenge-amount">9.99 EUR</strong>`)
+	resp = answer(t, srv, ba, "Success")
+	assert.Equal(t, okURL+"?AuthenticationStatus=Success", resp.Header.Get("Location"))
+	obj, _ := srv.Object(ba)
+	assert.Equal(t, "Success", obj.Authentication)
+}
