@@ -47,19 +47,20 @@ import (
 // object) and UnknownError (the sandbox cannot be reached).
 //
 // What is faked: the sign-in is the sandbox's test buyer (TestBuyer)
-// without a password or a popup; the access token is an opaque string; the
+// without a password or a popup; the access token is an opaque string
+// (the JSON endpoints take any non-empty one as signed in); the
 // widgets render plain HTML lists (no iframes, no design options, no
 // collapsible mobile layout, no Redirect Authentication); the Wallet lists
 // the sandbox's payment methods (PaymentMethodOK and the others) and the
 // AddressBook two German addresses. The hosted page asks for a challenge
-// only when the sandbox wants one (needsAuthentication: a PaymentMethodSCA*
-// method in the EU or UK, or a PaymentAuthenticationStatus simulation);
+// only when the sandbox wants one (a PaymentMethodSCA* method in the EU or
+// UK, or a PaymentAuthenticationStatus simulation string);
 // there the buyer passes, fails or cancels it with a button, whatever the
 // method (the method's own outcome is marked as the expected one and is
 // what FollowConfirmationFlow does without a browser). Otherwise the page
 // sends the buyer on at once, as ConfirmationFlowPath does.
-
-// Paths of the fake widgets under the sandbox's URL.
+//
+// The paths below are under the sandbox's URL.
 const (
 	// WidgetsPath is the prefix of everything the widgets serve.
 	WidgetsPath = "/widgets/"

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amazonpay-go/amazonpay/amazonpaytest"
 	"github.com/amazonpay-go/amazonpay/examples/shop/store"
@@ -217,4 +218,23 @@ func TestBrowserSubscriptionWithFirstCharge(t *testing.T) {
 	assert.Equal(t, "MerchantInitiatedTransaction", set[0].Params.Get("BillingAgreementAttributes.BillingAgreementType"))
 	assert.Len(t, s.sb.RequestsFor("ValidateBillingAgreement"), 1)
 	assert.Equal(t, amazonpaytest.MoneyMovements{Authorizations: 1, Captures: 1}, s.sb.MoneyMovements())
+}
+
+// The backend answers too late (MWS holds ConfirmOrderReference for 10 s,
+// the page waits 1 s): the page's timeout calls confirmationFlow.error()
+// and the buyer never reaches Amazon's page.
+func TestBrowserBackendTimeoutSoThePageCallsError(t *testing.T) {
+	s := newScenario(t, "en-US", store.Config{AJAXTimeout: time.Second})
+	id := s.toCheckout(1)
+	s.sb.InjectFault("ConfirmOrderReference", 1, amazonpaytest.Fault{Kind: amazonpaytest.FaultDelay, Delay: 10 * time.Second})
+	s.buyNow()
+
+	assert.Equal(t, "The shop did not answer in time. Please try again.", s.text("#checkout-error"))
+	s.run("wait for the button", chromedp.WaitEnabled(css("#buy-now")))
+	overlays := value(s, "look for the Confirmation Flow overlay", chromedp.Evaluate[int](`document.querySelectorAll('#amazonpay-confirmation-flow').length`))
+	assert.Equal(t, 0, overlays, "confirmationFlow.error() closed the flow")
+	assert.Empty(t, s.sb.RequestsFor(amazonpaytest.ConfirmationFlow), "the buyer never reached Amazon's page")
+	obj, _ := s.sb.Object(id)
+	assert.Empty(t, obj.Children)
+	assert.Equal(t, amazonpaytest.MoneyMovements{}, s.sb.MoneyMovements())
 }
