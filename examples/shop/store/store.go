@@ -47,8 +47,8 @@ type Config struct {
 	AJAXTimeout time.Duration
 }
 
-// The catalogue: one product and one subscription, prices in cents of the
-// client's currency.
+// The catalogue: one product and one subscription, prices in minor units
+// of the client's currency.
 const (
 	productName       = "Gopher plush"
 	productCents      = 2125
@@ -180,7 +180,7 @@ func (s *Shop) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		c := &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
 		http.SetCookie(w, c)
-		r.Header.Del("Cookie")
+		r.Header.Del("Cookie") // an unknown (old) session cookie would shadow the new one
 		r.AddCookie(c)
 	}
 	s.mux.ServeHTTP(w, r)
@@ -224,9 +224,13 @@ func (s *Shop) nextNo(prefix string) string {
 	return fmt.Sprintf("%s-%d", prefix, 1000+s.seq)
 }
 
-// price is cents in the shop's currency, as MWS wants it.
-func (s *Shop) price(cents int64) *amazonpay.Price {
-	return &amazonpay.Price{Amount: fmt.Sprintf("%d.%02d", cents/100, cents%100), CurrencyCode: s.currency}
+// price is an amount in minor units of the shop's currency as MWS wants
+// it: "21.25" EUR; yen have no minor units, so 2125 is "2125" JPY.
+func (s *Shop) price(minor int64) *amazonpay.Price {
+	if s.currency == "JPY" {
+		return &amazonpay.Price{Amount: fmt.Sprint(minor), CurrencyCode: s.currency}
+	}
+	return &amazonpay.Price{Amount: fmt.Sprintf("%d.%02d", minor/100, minor%100), CurrencyCode: s.currency}
 }
 
 func (s *Shop) priceText(cents int64) string {

@@ -312,3 +312,35 @@ func mustState(t *testing.T, sb *amazonpaytest.Server, id, state, reason string)
 	assert.Equal(t, state, obj.State, "state of %s", id)
 	assert.Equal(t, reason, obj.ReasonCode, "reason code of %s", id)
 }
+
+// A soft decline (InvalidPaymentMethod) sends the buyer back to the wallet
+// of the same order reference, like an abandoned challenge; the next card
+// is authorized under a new reference id.
+func TestPurchaseSoftDeclineThenAnotherCard(t *testing.T) {
+	h := newHarness(t)
+	h.addToCart(1)
+	id := h.orderReference(amazonpaytest.PaymentMethodInvalid)
+	code, msg := h.confirm("/checkout/confirm", id)
+	require.Equal(t, http.StatusOK, code, msg)
+	path, body := h.flow(id, "it-IT")
+	assert.Equal(t, "/checkout?payment=declined", path)
+	assert.Contains(t, body, "Si è verificato un problema con il metodo di pagamento.")
+	mustState(t, h.sb, id, "Suspended", "InvalidPaymentMethod")
+
+	require.NoError(t, h.sb.SelectPaymentMethod(id, amazonpaytest.PaymentMethodOK))
+	code, msg = h.confirm("/checkout/confirm", id)
+	require.Equal(t, http.StatusOK, code, msg)
+	path, _ = h.flow(id, "")
+	assert.Equal(t, "/orders/order-1001", path)
+	auths := h.sb.RequestsFor("Authorize")
+	require.Len(t, auths, 2)
+	assert.Equal(t, "order-1001-a1", auths[0].Params.Get("AuthorizationReferenceId"))
+	assert.Equal(t, "order-1001-a2", auths[1].Params.Get("AuthorizationReferenceId"))
+	obj, _ := h.sb.Object(id)
+	require.Len(t, obj.Children, 2)
+	first, _ := h.sb.Object(obj.Children[0])
+	assert.Equal(t, "Declined", first.State)
+	assert.Equal(t, "InvalidPaymentMethod", first.ReasonCode)
+	// MoneyMovements counts the declined authorization too; one capture.
+	assert.Equal(t, amazonpaytest.MoneyMovements{Authorizations: 2, Captures: 1}, h.sb.MoneyMovements())
+}
