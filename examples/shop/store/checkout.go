@@ -85,6 +85,12 @@ func (s *Shop) confirmOrder(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadGateway, ajaxError{"Amazon Pay is not available right now. Please try again."})
 		return
 	}
+	switch got.OrderReferenceDetails.OrderReferenceStatus.State {
+	case amazonpay.OrderReferenceDraft, amazonpay.OrderReferenceOpen, amazonpay.OrderReferenceSuspended:
+	default: // Canceled (e.g. stale after 3 hours) or Closed: start again
+		writeJSON(w, http.StatusConflict, ajaxError{"This Amazon Pay checkout has expired. Please go back to the cart and pay again."})
+		return
+	}
 	if got.OrderReferenceDetails.OrderReferenceStatus.State == amazonpay.OrderReferenceDraft {
 		// The final order attributes, the total included (seeds, step 3).
 		set, err := c.SetOrderAttributes(ctx, &amazonpay.SetOrderAttributesInput{

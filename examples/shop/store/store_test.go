@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amazonpay-go/amazonpay"
 	"github.com/amazonpay-go/amazonpay/amazonpaytest"
@@ -242,6 +243,13 @@ func TestPurchaseConstraint(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "no AuthenticationStatus: not a return from Amazon Pay")
+
+	// A Draft left for more than 3 hours is Canceled (Stale): start again.
+	stale := h.orderReference(amazonpaytest.PaymentMethodOK)
+	h.sb.Advance(4 * time.Hour)
+	code, msg = h.confirm("/checkout/confirm", stale)
+	assert.Equal(t, http.StatusConflict, code)
+	assert.Equal(t, "This Amazon Pay checkout has expired. Please go back to the cart and pay again.", msg)
 
 	empty := newHarness(t)
 	code, msg = empty.confirm("/checkout/confirm", id)
