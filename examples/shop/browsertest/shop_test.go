@@ -238,3 +238,16 @@ func TestBrowserBackendTimeoutSoThePageCallsError(t *testing.T) {
 	assert.Empty(t, obj.Children)
 	assert.Equal(t, amazonpaytest.MoneyMovements{}, s.sb.MoneyMovements())
 }
+
+// A buyer who opens the checkout without signing in: the widgets report
+// BuyerSessionExpired through onError (getErrorCode, getErrorMessage), the
+// page shows it, "buy now" stays disabled and no order reference exists.
+func TestBrowserWidgetsWithoutSignIn(t *testing.T) {
+	s := newScenario(t, "en-US", store.Config{})
+	s.run("add to cart", chromedp.Navigate(s.url+"/"), click("#add-to-cart"), visible("#cart-total"))
+	s.run("open the checkout", chromedp.Navigate(s.url+"/checkout"))
+	assert.Equal(t, "Amazon Pay: BuyerSessionExpired: The buyer is not signed in.", s.text("#checkout-error"))
+	disabled := value(s, "read the button", chromedp.Evaluate[bool](`document.getElementById('buy-now').disabled`))
+	assert.True(t, disabled)
+	assert.Empty(t, s.sb.Objects(amazonpaytest.KindOrderReference))
+}
