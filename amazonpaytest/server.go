@@ -247,6 +247,9 @@ func (h *Handler) SetServiceStatus(status string) {
 // ServeHTTP answers MWS API calls and Confirmation Flow page visits.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case strings.Contains(r.URL.Path, WidgetsPath):
+		h.serveWidgets(w, r) // the fake Widgets.js and its hosted page: widgets.go
+		return
 	case strings.HasSuffix(r.URL.Path, ConfirmationFlowPath):
 		h.serveConfirmationFlow(w, r)
 		return

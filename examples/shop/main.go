@@ -1,0 +1,123 @@
+// Command shop is a small web shop that takes payments with Amazon Pay:
+// a product, a cart, the Amazon Pay button, a checkout with the AddressBook
+// and Wallet widgets and the Confirmation Flow of Strong Customer
+// Authentication, an order page, and a monthly subscription. Its code is
+// in the store package.
+//
+// Without configuration it needs no network: it starts the offline sandbox
+// (amazonpaytest) with its fake Widgets.js and the shop on loopback, and
+// prints the address to open in a browser:
+//
+//	go run ./examples/shop
+//
+// With AMAZON_PAY_SELLER_ID, AMAZON_PAY_ACCESS_KEY, AMAZON_PAY_SECRET_KEY,
+// AMAZON_PAY_REGION and AMAZON_PAY_CLIENT_ID (the Login with Amazon client
+// id) it serves Amazon's Widgets.js and talks to Amazon's sandbox with the
+// same code; AMAZON_PAY_SHOP_URL is then the shop's address as the buyer
+// sees it (Amazon wants https return URLs registered for the client id).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/amazonpaytest"
+	"github.com/amazonpay-go/amazonpay/examples/shop/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Stdout, os.Args[1:], os.Getenv, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "shop:", err)
+		os.Exit(1)
+	}
+}
+
+// widgetsURLs are Amazon's sandbox Widgets.js by region.
+var widgetsURLs = map[amazonpay.Region]string{
+	amazonpay.RegionDE: "https://static-eu.payments-amazon.com/OffAmazonPayments/eur/sandbox/lpa/js/Widgets.js",
+	amazonpay.RegionEU: "https://static-eu.payments-amazon.com/OffAmazonPayments/eur/sandbox/lpa/js/Widgets.js",
+	amazonpay.RegionUK: "https://static-eu.payments-amazon.com/OffAmazonPayments/gbp/sandbox/lpa/js/Widgets.js",
+	amazonpay.RegionUS: "https://static-na.payments-amazon.com/OffAmazonPayments/us/sandbox/js/Widgets.js",
+	amazonpay.RegionNA: "https://static-na.payments-amazon.com/OffAmazonPayments/us/sandbox/js/Widgets.js",
+	amazonpay.RegionJP: "https://static-fe.payments-amazon.com/OffAmazonPayments/jp/sandbox/lpa/js/Widgets.js",
+}
+
+// run serves the shop until ctx ends. ready, if not nil, gets the shop's
+// URL once it listens.
+func run(ctx context.Context, out io.Writer, args []string, getenv func(string) string, ready chan<- string) error {
+	fs := flag.NewFlagSet("shop", flag.ContinueOnError)
+	fs.SetOutput(out)
+	listen := fs.String("listen", "127.0.0.1:8080", "the shop's address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	cfg := store.Config{BaseURL: getenv("AMAZON_PAY_SHOP_URL")}
+	if getenv("AMAZON_PAY_SELLER_ID") != "" {
+		region, err := amazonpay.ParseRegion(getenv("AMAZON_PAY_REGION"))
+		if err != nil {
+			return fmt.Errorf("AMAZON_PAY_REGION: %w", err)
+		}
+		cfg.Client, err = amazonpay.NewClient(amazonpay.Config{
+			SellerID:    getenv("AMAZON_PAY_SELLER_ID"),
+			AccessKeyID: getenv("AMAZON_PAY_ACCESS_KEY"),
+			SecretKey:   getenv("AMAZON_PAY_SECRET_KEY"),
+			Region:      region,
+			Sandbox:     true,
+			ClientID:    getenv("AMAZON_PAY_CLIENT_ID"),
+		}, amazonpay.WithAppInfo("amazonpay-shop-example", amazonpay.SDKVersion))
+		if err != nil {
+			return err
+		}
+		cfg.ClientID, cfg.WidgetsURL = getenv("AMAZON_PAY_CLIENT_ID"), widgetsURLs[region]
+		fmt.Fprintf(out, "Amazon Pay sandbox at %s (seller %s)\n", cfg.Client.Endpoint(), cfg.Client.Config().SellerID)
+	} else {
+		sandbox := amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
+		defer sandbox.Close()
+		cfg.Client = sandbox.AmazonPay()
+		cfg.ClientID, cfg.WidgetsURL = "amzn1.application-oa2-client.amazonpaytest", sandbox.WidgetsURL()
+		fmt.Fprintf(out, "Amazon Pay offline sandbox at %s (seller %s, region de, EUR)\n", sandbox.URL, sandbox.SellerID())
+	}
+	shop, err := store.New(cfg)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: shop, ReadHeaderTimeout: 10 * time.Second}
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(out, "Gopher Shop: open %s in a browser (Ctrl-C stops it)\n", url)
+	if ready != nil {
+		ready <- url
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(stopCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

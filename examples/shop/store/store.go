@@ -1,0 +1,359 @@
+// Package store is the demo shop of examples/shop: a product, a cart, a
+// checkout with Amazon Pay's AddressBook and Wallet widgets and the
+// Confirmation Flow of Strong Customer Authentication, an order page, and
+// a monthly subscription on a billing agreement with its first charge.
+//
+// It is a reference integration: plain net/http and html/template, one
+// file per concern. The pages (templates/*.html) call Amazon Pay's widgets
+// as Amazon's integration guide shows; the backend (checkout.go,
+// subscription.go) makes the MWS calls with the amazonpay package. The
+// same code runs against the offline sandbox (amazonpaytest, with its fake
+// Widgets.js) and against Amazon's sandbox (Amazon's Widgets.js).
+package store
+
+import (
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/amazonpay-go/amazonpay"
+)
+
+// Config is what the shop needs to know about its Amazon Pay account.
+type Config struct {
+	// Client makes the MWS calls (SellerID, region and currency come from
+	// its Config).
+	Client *amazonpay.Client
+	// ClientID is the Login with Amazon client id of the shop, for
+	// amazon.Login.setClientId.
+	ClientID string
+	// WidgetsURL is the address of Widgets.js: Amazon's for the region, or
+	// amazonpaytest.Server.WidgetsURL offline.
+	WidgetsURL string
+	// BaseURL is the shop's address as the buyer's browser sees it, for the
+	// SuccessUrl and FailureUrl of the Confirmation Flow; empty takes
+	// http://<Host of the request>.
+	BaseURL string
+	// AJAXTimeout is how long the checkout page waits for the backend
+	// before it calls confirmationFlow.error() (default 10 s).
+	AJAXTimeout time.Duration
+}
+
+// The catalogue: one product and one subscription, prices in minor units
+// of the client's currency.
+const (
+	productName       = "Gopher plush"
+	productCents      = 2125
+	subscriptionName  = "Gopher Monthly"
+	subscriptionCents = 999
+	storeName         = "Gopher Shop"
+)
+
+// Shop is the demo shop, an http.Handler.
+type Shop struct {
+	cfg      Config
+	currency string
+	mux      *http.ServeMux
+
+	mu       sync.Mutex
+	sessions map[string]*session
+	orders   map[string]*Order
+	subs     map[string]*Subscription
+	owners   map[string]string // order or subscription number → session
+	seq      int
+}
+
+// session is one buyer's visit: the cart and the Amazon Pay objects of the
+// checkout in progress.
+type session struct {
+	quantity         int
+	orderReferenceID string // the checkout in progress
+	orderNo          string // its shop order number
+	authAttempts     int
+	billingAgreement string // the subscription checkout in progress
+	subNo            string
+}
+
+// Order is a paid order.
+type Order struct {
+	No                     string
+	Quantity               int
+	Total                  string // e.g. "42.50 EUR"
+	AmazonOrderReferenceID string
+	AuthorizationID        string
+	CaptureID              string
+	CaptureState           string
+}
+
+// Subscription is a subscription with its first charge.
+type Subscription struct {
+	No                       string
+	Amount                   string // a month, e.g. "9.99 EUR"
+	AmazonBillingAgreementID string
+	FirstAuthorizationID     string
+	FirstCharge              string // the state of the first authorization, e.g. "Closed (MaxCapturesProcessed)"
+}
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
+
+// New returns the shop.
+func New(cfg Config) (*Shop, error) {
+	if cfg.Client == nil {
+		return nil, fmt.Errorf("store: Config.Client is required")
+	}
+	if cfg.WidgetsURL == "" {
+		return nil, fmt.Errorf("store: Config.WidgetsURL is required")
+	}
+	if cfg.AJAXTimeout <= 0 {
+		cfg.AJAXTimeout = 10 * time.Second
+	}
+	s := &Shop{
+		cfg:      cfg,
+		currency: cfg.Client.Config().CurrencyCode,
+		mux:      http.NewServeMux(),
+		sessions: map[string]*session{},
+		orders:   map[string]*Order{},
+		subs:     map[string]*Subscription{},
+		owners:   map[string]string{},
+	}
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("POST /cart/add", s.addToCart)
+	s.mux.HandleFunc("GET /cart", s.cart)
+	s.mux.HandleFunc("GET /checkout", s.checkout)
+	s.mux.HandleFunc("POST /checkout/confirm", s.confirmOrder)
+	s.mux.HandleFunc("GET /checkout/ok", s.orderReturn)
+	s.mux.HandleFunc("GET /checkout/failed", s.orderReturn)
+	s.mux.HandleFunc("GET /orders/{no}", s.order)
+	s.mux.HandleFunc("GET /subscription", s.subscription)
+	s.mux.HandleFunc("GET /subscription/checkout", s.subscriptionCheckout)
+	s.mux.HandleFunc("POST /subscription/confirm", s.confirmSubscription)
+	s.mux.HandleFunc("GET /subscription/ok", s.subscriptionReturn)
+	s.mux.HandleFunc("GET /subscription/failed", s.subscriptionReturn)
+	s.mux.HandleFunc("GET /subscriptions/{no}", s.subscriptionPage)
+	return s, nil
+}
+
+// Order returns the paid order no, if any.
+func (s *Shop) Order(no string) (Order, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[no]
+	if !ok {
+		return Order{}, false
+	}
+	return *o, true
+}
+
+// Subscription returns the subscription no, if any.
+func (s *Shop) Subscription(no string) (Subscription, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, ok := s.subs[no]
+	if !ok {
+		return Subscription{}, false
+	}
+	return *sub, true
+}
+
+const sessionCookie = "shop_session"
+
+// ServeHTTP serves the shop's pages and its checkout endpoints.
+func (s *Shop) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.sessionID(r) == "" {
+		// A new buyer: start a session, and let this request see it too.
+		b := make([]byte, 16)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		s.mu.Lock()
+		s.sessions[id] = &session{}
+		s.mu.Unlock()
+		c := &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+		http.SetCookie(w, c)
+		r.Header.Del("Cookie") // an unknown (old) session cookie would shadow the new one
+		r.AddCookie(c)
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// sessionID returns the id of the buyer's session, or "".
+func (s *Shop) sessionID(r *http.Request) string {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.sessions[c.Value]; !ok {
+		return ""
+	}
+	return c.Value
+}
+
+// withSession runs f on the buyer's session under the lock and returns a
+// copy of the session after it.
+func (s *Shop) withSession(w http.ResponseWriter, r *http.Request, f func(*session)) session {
+	id := s.sessionID(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess := s.sessions[id]
+	if sess == nil { // not reached: ServeHTTP starts a session
+		sess = &session{}
+	}
+	if f != nil {
+		f(sess)
+	}
+	return *sess
+}
+
+// nextNo returns a new order or subscription number.
+func (s *Shop) nextNo(prefix string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return fmt.Sprintf("%s-%d", prefix, 1000+s.seq)
+}
+
+// price is an amount in minor units of the shop's currency as MWS wants
+// it: "21.25" EUR; yen have no minor units, so 2125 is "2125" JPY.
+func (s *Shop) price(minor int64) *amazonpay.Price {
+	if s.currency == "JPY" {
+		return &amazonpay.Price{Amount: fmt.Sprint(minor), CurrencyCode: s.currency}
+	}
+	return &amazonpay.Price{Amount: fmt.Sprintf("%d.%02d", minor/100, minor%100), CurrencyCode: s.currency}
+}
+
+func (s *Shop) priceText(cents int64) string {
+	p := s.price(cents)
+	return p.Amount + " " + p.CurrencyCode
+}
+
+// baseURL is the shop's address for the Confirmation Flow's return URLs.
+func (s *Shop) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimSuffix(s.cfg.BaseURL, "/")
+	}
+	return "http://" + r.Host
+}
+
+// page is what every template gets.
+type page struct {
+	Title         string
+	SellerID      string
+	ClientID      string
+	WidgetsURL    string
+	AJAXTimeoutMS int64
+	Quantity      int
+	Total         string
+	Message       string // a notice for the buyer, e.g. Amazon's recommended message
+	Logout        bool   // sign the buyer out of Amazon Pay (after a failed challenge)
+	// ID is the order reference or billing agreement the widgets show again
+	// (after an abandoned challenge); empty lets them create one.
+	ID           string
+	Order        *Order
+	Subscription *Subscription
+	Product      string
+	Price        string
+}
+
+func (s *Shop) page(title string, sess session) page {
+	return page{
+		Title:         title,
+		SellerID:      s.cfg.Client.Config().SellerID,
+		ClientID:      s.cfg.ClientID,
+		WidgetsURL:    s.cfg.WidgetsURL,
+		AJAXTimeoutMS: s.cfg.AJAXTimeout.Milliseconds(),
+		Quantity:      sess.quantity,
+		Total:         s.priceText(int64(sess.quantity) * productCents),
+		Product:       productName,
+		Price:         s.priceText(productCents),
+	}
+}
+
+func render(w http.ResponseWriter, status int, name string, p page) {
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, p); err != nil {
+		http.Error(w, "The page cannot be shown.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// writeJSON answers the pages' AJAX calls.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// ajaxError is the backend's answer when it cannot go on; the page then
+// calls confirmationFlow.error() and shows Message.
+type ajaxError struct {
+	Message string `json:"message"`
+}
+
+func (s *Shop) home(w http.ResponseWriter, r *http.Request) {
+	sess := s.withSession(w, r, nil)
+	render(w, http.StatusOK, "home.html", s.page(storeName, sess))
+}
+
+func (s *Shop) addToCart(w http.ResponseWriter, r *http.Request) {
+	s.withSession(w, r, func(sess *session) {
+		if sess.quantity < 10 {
+			sess.quantity++
+		}
+	})
+	http.Redirect(w, r, "/cart", http.StatusSeeOther)
+}
+
+// cart shows the cart with the Amazon Pay button. After a failed challenge
+// (?payment=failed) it shows Amazon's message in the buyer's language and
+// signs the buyer out of Amazon Pay, as the integration guide says.
+func (s *Shop) cart(w http.ResponseWriter, r *http.Request) {
+	sess := s.withSession(w, r, nil)
+	p := s.page("Your cart", sess)
+	switch r.URL.Query().Get("payment") {
+	case "failed":
+		p.Message = amazonpay.BuyerMessage(amazonpay.AuthenticationFailure, r.Header.Get("Accept-Language"))
+		p.Logout = true
+	case "declined":
+		p.Message = "Your payment was declined. Your order hasn't been placed."
+		p.Logout = true
+	case "error":
+		p.Message = "Amazon Pay could not complete your payment. Please try again."
+	}
+	render(w, http.StatusOK, "cart.html", p)
+}
+
+// owns reports whether the buyer's session placed order or subscription no.
+func (s *Shop) owns(w http.ResponseWriter, r *http.Request, no string) bool {
+	sid := s.sessionID(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sid != "" && s.owners[no] == sid
+}
+
+func (s *Shop) order(w http.ResponseWriter, r *http.Request) {
+	sess := s.withSession(w, r, nil)
+	o, ok := s.Order(r.PathValue("no"))
+	if !ok || !s.owns(w, r, o.No) {
+		http.NotFound(w, r)
+		return
+	}
+	p := s.page("Order "+o.No, sess)
+	p.Order = &o
+	render(w, http.StatusOK, "order.html", p)
+}
