@@ -219,7 +219,9 @@ func TestNotificationVerifyForgedVariants(t *testing.T) {
 			serve:  func(p *testPKI) *certServer { return newCertServer(map[string][]byte{testCertURL: pemOf(p.leaf)}) },
 			reason: NotificationCertificate, fetches: 1},
 		{name: "not a certificate", build: signed(func(*testEnv) {}),
-			serve:  func(*testPKI) *certServer { return newCertServer(map[string][]byte{testCertURL: []byte("<html>hi</html>")}) },
+			serve: func(*testPKI) *certServer {
+				return newCertServer(map[string][]byte{testCertURL: []byte("<html>hi</html>")})
+			},
 			reason: NotificationCertificate, fetches: 1},
 		{name: "unknown signature version", build: signed(func(e *testEnv) { e.version = "3" }), reason: NotificationSignatureVersion},
 		{name: "stale timestamp", build: signed(func(e *testEnv) { e.fields["Timestamp"] = "2026-11-22T10:59:59.000Z" }), reason: NotificationStale},
