@@ -253,7 +253,12 @@ type snsEnvelope struct {
 func (e *snsEnvelope) stringToSign() []byte {
 	var b strings.Builder
 	b.Grow(len(e.Message) + len(e.MessageID) + len(e.TopicArn) + len(e.SubscribeURL) + len(e.Token) + 128)
-	add := func(k, v string) { b.WriteString(k + "\n" + v + "\n") }
+	add := func(k, v string) {
+		b.WriteString(k)
+		b.WriteByte('\n')
+		b.WriteString(v)
+		b.WriteByte('\n')
+	}
 	add("Message", e.Message)
 	add("MessageId", e.MessageID)
 	if e.Type == snsNotification {

@@ -21,7 +21,7 @@ const realCertURL = "https://sns.us-east-1.amazonaws.com/SimpleNotificationServi
 
 // realVectorVerifier trusts the real SNS leaf directly (its VeriSign
 // intermediate is not in the vector), with a clock inside its validity.
-func realVectorVerifier(t *testing.T) (*NotificationVerifier, *certServer) {
+func realVectorVerifier(t testing.TB) (*NotificationVerifier, *certServer) {
 	t.Helper()
 	pemBytes, err := os.ReadFile("testdata/notifications/sns/signing-cert.pem")
 	require.NoError(t, err)
