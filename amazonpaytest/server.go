@@ -124,6 +124,8 @@ type Handler struct {
 	faults  map[string][]*faultEntry
 	log     []Request
 	status  string // GetServiceStatus Status
+
+	notify notifier // Instant Payment Notifications (notify.go)
 }
 
 // NewHandler returns a sandbox configured by opts.

@@ -1,0 +1,681 @@
+package amazonpaytest
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/amazonpay-go/amazonpay"
+)
+
+// The sandbox sends Instant Payment Notifications as Amazon SNS does:
+// whenever an object changes state (spec §7.2), including changes the
+// sandbox clock causes (expiry, asynchronous outcomes), it POSTs a signed
+// SNS message to every URL the test added with AddNotificationURL and to
+// the URLs SetMerchantNotificationConfiguration set for the seller. The
+// message is signed with a certificate of the sandbox's own test CA (a
+// root, an intermediate and a leaf for sns.amazonaws.com), served at an
+// https://sns.<region>.amazonaws.com/....pem URL through
+// NotificationHTTPClient. NotificationVerifier returns an
+// amazonpay.NotificationVerifier that trusts that CA, so a shop's handler
+// runs end to end offline.
+//
+// Deliveries run in the background, in order. A delivery that is not
+// answered with 2xx is retried like SNS does: after each delay of
+// SetNotificationRetryDelays (default 3 × 20 s) on the sandbox clock.
+// Notifications lists every delivery and its attempts; WaitNotifications
+// waits until nothing is being sent.
+
+// Delivery is one notification sent (or being sent) to one URL.
+type Delivery struct {
+	URL                     string
+	NotificationType        amazonpay.NotificationType // e.g. PaymentAuthorize
+	NotificationReferenceID string
+	MessageID               string
+	ObjectID                string // the order reference, authorization, ... that changed
+	State                   string // its new state
+	ReasonCode              string
+	Body                    []byte      // the SNS JSON message
+	Header                  http.Header // the SNS headers
+	Attempts                []Attempt
+	Delivered               bool // an attempt was answered with 2xx
+}
+
+// Attempt is one POST of a delivery.
+type Attempt struct {
+	Time   time.Time // sandbox time
+	Status int       // HTTP status; 0 when the request failed
+	Err    string    // the transport error, if any
+}
+
+// notifier is the IPN state of a Handler. Its zero value is ready; its
+// mutex is taken after Handler.mu, never before.
+type notifier struct {
+	mu         sync.Mutex
+	pki        *notifyPKI
+	urls       []string
+	merchant   map[string][]merchantNotification // by seller id
+	hc         *http.Client
+	version    string // SNS SignatureVersion: "1" (default) or "2"
+	delays     []time.Duration
+	delaysSet  bool
+	deliveries []*Delivery
+	queue      []*queued
+	busy       bool
+	idle       chan struct{} // closed when the queue is empty and nothing is sent
+}
+
+type queued struct {
+	d       *Delivery
+	attempt int // retries so far
+}
+
+type merchantNotification struct {
+	url    string
+	events map[string]bool
+}
+
+// defaultRetryDelays are SNS's default HTTP delivery retries: three, 20 s apart.
+var defaultRetryDelays = []time.Duration{20 * time.Second, 20 * time.Second, 20 * time.Second}
+
+// AddNotificationURL makes the sandbox send every notification to url as
+// well, whatever the seller's notification configuration.
+func (h *Handler) AddNotificationURL(url string) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.urls = append(h.notify.urls, url)
+}
+
+// SetNotificationHTTPClient sets the client that POSTs notifications
+// (default: one with a 10-second timeout). Use it for https endpoints of
+// an httptest.NewTLSServer.
+func (h *Handler) SetNotificationHTTPClient(hc *http.Client) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.hc = hc
+}
+
+// SetNotificationSignatureVersion selects SNS SignatureVersion 1
+// (RSA-SHA1, the default, as Amazon Pay's topics use) or 2 (RSA-SHA256).
+func (h *Handler) SetNotificationSignatureVersion(v int) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.version = "1"
+	if v == 2 {
+		h.notify.version = "2"
+	}
+}
+
+// SetNotificationRetryDelays sets the waits, on the sandbox clock, before
+// each retry of a delivery not answered with 2xx; none turns retries off.
+func (h *Handler) SetNotificationRetryDelays(delays ...time.Duration) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.delays, h.notify.delaysSet = append([]time.Duration(nil), delays...), true
+}
+
+// Notifications returns every delivery so far, in the order the state
+// changes happened, with their attempts.
+func (h *Handler) Notifications() []Delivery {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	out := make([]Delivery, len(h.notify.deliveries))
+	for i, d := range h.notify.deliveries {
+		out[i] = *d
+		out[i].Attempts = append([]Attempt(nil), d.Attempts...)
+		out[i].Header = d.Header.Clone()
+	}
+	return out
+}
+
+// WaitNotifications blocks until no notification is queued or being sent
+// (retries waiting for the sandbox clock do not count), or ctx ends.
+func (h *Handler) WaitNotifications(ctx context.Context) error {
+	for {
+		h.notify.mu.Lock()
+		if !h.notify.busy && len(h.notify.queue) == 0 {
+			h.notify.mu.Unlock()
+			return nil
+		}
+		idle := h.notify.idleChan()
+		h.notify.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// idleChan returns the channel closed at the next idle moment. Called
+// with n.mu held.
+func (n *notifier) idleChan() chan struct{} {
+	if n.idle == nil {
+		n.idle = make(chan struct{})
+	}
+	return n.idle
+}
+
+// SigningCertURL returns the URL of the certificate the sandbox signs
+// notifications with.
+func (h *Handler) SigningCertURL() string { return h.notifyPKI().certURL }
+
+// NotificationRoots returns a pool holding the root of the sandbox's test
+// CA, for amazonpay.WithCertRoots.
+func (h *Handler) NotificationRoots() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(h.notifyPKI().root)
+	return pool
+}
+
+// NotificationHTTPClient returns an *http.Client that answers, in process,
+// the SNS URLs of the sandbox: the signing certificate (leaf and
+// intermediate) at SigningCertURL, and SubscribeURL/UnsubscribeURL
+// requests. Any other request fails: there is no network. Pass it to
+// amazonpay.WithCertHTTPClient.
+func (h *Handler) NotificationHTTPClient() *http.Client {
+	return &http.Client{Transport: snsTransport{h.notifyPKI()}, Timeout: 10 * time.Second}
+}
+
+// NotificationVerifier returns a verifier for the sandbox's notifications:
+// it trusts the sandbox CA, fetches through NotificationHTTPClient, runs on
+// the sandbox clock and accepts the sandbox seller only. opts are applied
+// after these.
+func (h *Handler) NotificationVerifier(opts ...amazonpay.NotificationOption) *amazonpay.NotificationVerifier {
+	base := []amazonpay.NotificationOption{
+		amazonpay.WithCertRoots(h.NotificationRoots()),
+		amazonpay.WithCertHTTPClient(h.NotificationHTTPClient()),
+		amazonpay.WithNotificationClock(h.Now),
+		amazonpay.WithMaxNotificationAge(time.Hour),
+		amazonpay.WithNotificationSellerIDs(h.SellerID()),
+	}
+	return amazonpay.NewNotificationVerifier(append(base, opts...)...)
+}
+
+// notifyPKI is the sandbox's test CA and SNS signing certificate.
+type notifyPKI struct {
+	root, inter, leaf *x509.Certificate
+	key               *rsa.PrivateKey
+	region            string // the SNS region of the URLs, e.g. eu-west-1
+	certURL           string
+	certPEM           []byte // leaf and intermediate, as SNS serves them
+}
+
+// notifyPKI makes the CA on first use (an RSA key takes a moment, which
+// sandboxes that send no notification should not pay), valid from a day
+// before the sandbox's start for ten years.
+func (h *Handler) notifyPKI() *notifyPKI {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	if h.notify.pki == nil {
+		p, err := newNotifyPKI(h.cfg.start, snsRegion(h.cfg.region))
+		if err != nil {
+			panic("amazonpaytest: test CA: " + err.Error())
+		}
+		h.notify.pki = p
+	}
+	return h.notify.pki
+}
+
+func snsRegion(r amazonpay.Region) string {
+	switch r {
+	case amazonpay.RegionUS, amazonpay.RegionNA:
+		return "us-east-1"
+	case amazonpay.RegionJP:
+		return "ap-northeast-1"
+	}
+	return "eu-west-1"
+}
+
+func newNotifyPKI(start time.Time, region string) (*notifyPKI, error) {
+	notBefore, notAfter := start.Add(-24*time.Hour), start.Add(10*365*24*time.Hour)
+	// The CA keys are ECDSA (quick to make); SNS signs with RSA.
+	rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	interKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	leafKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	ca := func(serial int64, cn string) *x509.Certificate {
+		return &x509.Certificate{
+			SerialNumber: big.NewInt(serial), Subject: pkix.Name{Organization: []string{"amazonpaytest"}, CommonName: cn},
+			NotBefore: notBefore, NotAfter: notAfter, IsCA: true, BasicConstraintsValid: true,
+			KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		}
+	}
+	create := func(tmpl, parent *x509.Certificate, pub, priv any) (*x509.Certificate, error) {
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, priv)
+		if err != nil {
+			return nil, err
+		}
+		return x509.ParseCertificate(der)
+	}
+	p := &notifyPKI{key: leafKey, region: region}
+	rootT := ca(1, "amazonpaytest SNS Test Root CA")
+	if p.root, err = create(rootT, rootT, &rootKey.PublicKey, rootKey); err != nil {
+		return nil, err
+	}
+	if p.inter, err = create(ca(2, "amazonpaytest SNS Test Intermediate CA"), p.root, &interKey.PublicKey, rootKey); err != nil {
+		return nil, err
+	}
+	leafT := &x509.Certificate{
+		SerialNumber: big.NewInt(3),
+		Subject:      pkix.Name{Country: []string{"US"}, Organization: []string{"amazonpaytest"}, CommonName: "sns.amazonaws.com"},
+		DNSNames:     []string{"sns.amazonaws.com"},
+		NotBefore:    notBefore, NotAfter: notAfter,
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	if p.leaf, err = create(leafT, p.inter, &leafKey.PublicKey, interKey); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(p.leaf.Raw)
+	p.certURL = fmt.Sprintf("https://sns.%s.amazonaws.com/SimpleNotificationService-%x.pem", region, sum[:16])
+	var b bytes.Buffer
+	for _, c := range []*x509.Certificate{p.leaf, p.inter} {
+		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	}
+	p.certPEM = b.Bytes()
+	return p, nil
+}
+
+// snsTransport answers the sandbox's SNS URLs in process.
+type snsTransport struct{ p *notifyPKI }
+
+var snsHostPattern = regexp.MustCompile(`^sns\.[a-z0-9-]+\.amazonaws\.com$`)
+
+func (t snsTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		r.Body.Close()
+	}
+	if r.URL.Scheme != "https" || !snsHostPattern.MatchString(r.URL.Host) {
+		return nil, errors.New("amazonpaytest: NotificationHTTPClient reaches only the sandbox's SNS URLs, not " + r.URL.Redacted())
+	}
+	answer := func(status int, body []byte) (*http.Response, error) {
+		return &http.Response{
+			StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)),
+			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header:        http.Header{"Content-Type": {"text/plain"}},
+			Body:          io.NopCloser(bytes.NewReader(body)),
+			ContentLength: int64(len(body)), Request: r,
+		}, nil
+	}
+	switch {
+	case r.Method == http.MethodGet && r.URL.String() == t.p.certURL:
+		return answer(http.StatusOK, t.p.certPEM)
+	case r.Method == http.MethodGet && r.URL.Path == "/" && r.URL.Query().Get("Action") == "ConfirmSubscription":
+		return answer(http.StatusOK, []byte(`<ConfirmSubscriptionResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"/>`))
+	case r.Method == http.MethodGet && r.URL.Path == "/" && r.URL.Query().Get("Action") == "Unsubscribe":
+		return answer(http.StatusOK, []byte(`<UnsubscribeResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"/>`))
+	}
+	return answer(http.StatusNotFound, []byte("not found"))
+}
+
+// statusChanged is called (with h.mu held) after every status change of an
+// object; a change from one state to another is notified.
+func (h *Handler) statusChanged(s *status, old string) {
+	if old == "" || old == s.State {
+		return
+	}
+	h.notify.mu.Lock()
+	active := len(h.notify.urls) > 0 || len(h.notify.merchant) > 0
+	h.notify.mu.Unlock()
+	if !active {
+		return
+	}
+	msg, ok := h.ipnOf(s)
+	if !ok {
+		return
+	}
+	h.send(msg)
+}
+
+// ipn is one notification before signing.
+type ipn struct {
+	seller, eventType, objectID string
+	typ                         amazonpay.NotificationType
+	status                      status
+	eventTypeBA                 string
+	data                        []byte
+}
+
+// ipnOf finds the object whose status is s and renders its notification.
+// Called with h.mu held.
+func (h *Handler) ipnOf(s *status) (ipn, bool) {
+	for _, o := range h.oros {
+		if &o.status == s {
+			x := h.xOrderRef(o, false)
+			// Notifications carry no buyer data.
+			x.Buyer, x.Destination, x.PaymentDescriptor = nil, nil, nil
+			return ipn{seller: o.seller, eventType: "ORDER_REFERENCE", objectID: o.id, typ: amazonpay.NotificationTypeOrderReference,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "OrderReferenceNotification"}, OrderReference: x})}, true
+		}
+	}
+	for _, a := range h.auths {
+		if &a.status == s {
+			return ipn{seller: a.oro.seller, eventType: "PAYMENT_AUTHORIZE", objectID: a.id, typ: amazonpay.NotificationTypePaymentAuthorize,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "AuthorizationNotification"}, AuthorizationDetails: h.xAuthorization(a)})}, true
+		}
+	}
+	for _, c := range h.caps {
+		if &c.status == s {
+			return ipn{seller: c.auth.oro.seller, eventType: "PAYMENT_CAPTURE", objectID: c.id, typ: amazonpay.NotificationTypePaymentCapture,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "CaptureNotification"}, CaptureDetails: h.xCapture(c)})}, true
+		}
+	}
+	for _, r := range h.refunds {
+		if &r.status == s {
+			return ipn{seller: r.capture.auth.oro.seller, eventType: "PAYMENT_REFUND", objectID: r.id, typ: amazonpay.NotificationTypePaymentRefund,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "RefundNotification"}, RefundDetails: h.xRefund(r)})}, true
+		}
+	}
+	for _, ba := range h.bas {
+		if &ba.status == s {
+			x := h.xBillingAgreement(ba, false)
+			x.Buyer, x.Destination = nil, nil
+			return ipn{seller: ba.seller, eventType: "BILLING_AGREEMENT", objectID: ba.id, typ: amazonpay.NotificationTypeBillingAgreement,
+				status: *s, eventTypeBA: string(amazonpay.BillingAgreementStatusUpdated),
+				data: ipnData(xIPNData{XMLName: xml.Name{Local: "BillingAgreementNotification"}, BillingAgreement: x})}, true
+		}
+	}
+	return ipn{}, false
+}
+
+// xIPNData is a NotificationData document: one of the payloads, in the
+// IPN namespace.
+type xIPNData struct {
+	XMLName              xml.Name
+	Xmlns                string                    `xml:"xmlns,attr"`
+	OrderReference       *xOrderReferenceDetails   `xml:"OrderReference"`
+	AuthorizationDetails *xAuthorizationDetails    `xml:"AuthorizationDetails"`
+	CaptureDetails       *xCaptureDetails          `xml:"CaptureDetails"`
+	RefundDetails        *xRefundDetails           `xml:"RefundDetails"`
+	BillingAgreement     *xBillingAgreementDetails `xml:"BillingAgreement"`
+}
+
+const ipnNamespace = "https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01"
+
+var idListMember = regexp.MustCompile(`<IdList>(.*?)</IdList>`)
+
+// ipnData marshals d with the IPN spellings: <Id> in IdList,
+// LastUpdateTimestamp in every status.
+func ipnData(d xIPNData) []byte {
+	d.Xmlns = ipnNamespace
+	body, err := xml.Marshal(d)
+	if err != nil {
+		panic("amazonpaytest: notification data: " + err.Error())
+	}
+	body = idListMember.ReplaceAllFunc(body, func(m []byte) []byte {
+		m = bytes.ReplaceAll(m, []byte("<member>"), []byte("<Id>"))
+		return bytes.ReplaceAll(m, []byte("</member>"), []byte("</Id>"))
+	})
+	body = bytes.ReplaceAll(body, []byte("LastUpdatedTimestamp>"), []byte("LastUpdateTimestamp>"))
+	return append([]byte(xml.Header[:len(xml.Header)-1]), body...)
+}
+
+// marketplaceID is the marketplace code of IPN messages and topic names.
+func marketplaceID(r amazonpay.Region) string {
+	switch r {
+	case amazonpay.RegionUS, amazonpay.RegionNA:
+		return "A3BXB0YN3XH17H"
+	case amazonpay.RegionUK:
+		return "A2WQPBGJ59HSXT"
+	case amazonpay.RegionJP:
+		return "A1MCJZEB1HY93J"
+	}
+	return "A53RDEWN57UU5"
+}
+
+// snsMessage is the SNS JSON body, in SNS's field order.
+type snsMessage struct {
+	Type             string `json:"Type"`
+	MessageID        string `json:"MessageId"`
+	TopicArn         string `json:"TopicArn"`
+	Message          string `json:"Message"`
+	Timestamp        string `json:"Timestamp"`
+	SignatureVersion string `json:"SignatureVersion"`
+	Signature        string `json:"Signature"`
+	SigningCertURL   string `json:"SigningCertURL"`
+	UnsubscribeURL   string `json:"UnsubscribeURL"`
+}
+
+// ipnMessage is the Message of an Amazon Pay notification.
+type ipnMessage struct {
+	NotificationReferenceID string `json:"NotificationReferenceId"`
+	MarketplaceID           string `json:"MarketplaceID"`
+	NotificationType        string `json:"NotificationType"`
+	SellerID                string `json:"SellerId"`
+	ReleaseEnvironment      string `json:"ReleaseEnvironment"`
+	Version                 string `json:"Version"`
+	EventType               string `json:"EventType,omitempty"`
+	Timestamp               string `json:"Timestamp"`
+	NotificationData        string `json:"NotificationData"`
+}
+
+// send signs msg and queues it for each URL that takes it. Called with
+// h.mu held.
+func (h *Handler) send(msg ipn) {
+	p := h.notifyPKI()
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	targets := append([]string(nil), h.notify.urls...)
+	for _, m := range h.notify.merchant[msg.seller] {
+		if m.events["ALL"] || m.events[msg.eventType] {
+			targets = append(targets, m.url)
+		}
+	}
+	if len(targets) == 0 {
+		return
+	}
+	refID, messageID := newRequestID(h.rng), newRequestID(h.rng)
+	inner, err := json.Marshal(ipnMessage{
+		NotificationReferenceID: refID, MarketplaceID: marketplaceID(h.cfg.region), NotificationType: string(msg.typ),
+		SellerID: msg.seller, ReleaseEnvironment: h.environment(), Version: "2013-01-01", EventType: msg.eventTypeBA,
+		Timestamp: formatTime(h.now), NotificationData: string(msg.data),
+	})
+	if err != nil {
+		panic("amazonpaytest: notification: " + err.Error())
+	}
+	topic := fmt.Sprintf("arn:aws:sns:%s:123456789012:%s%s", p.region, marketplaceID(h.cfg.region), msg.seller)
+	m := snsMessage{
+		Type: "Notification", MessageID: messageID, TopicArn: topic, Message: string(inner),
+		Timestamp: formatTime(h.now), SignatureVersion: h.notify.version, SigningCertURL: p.certURL,
+		UnsubscribeURL: fmt.Sprintf("https://sns.%s.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=%s:%s", p.region, topic, refID),
+	}
+	if m.SignatureVersion == "" {
+		m.SignatureVersion = "1"
+	}
+	m.Signature = signSNS(p.key, &m)
+	body, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		panic("amazonpaytest: notification: " + err.Error())
+	}
+	for _, u := range targets {
+		d := &Delivery{
+			URL: u, NotificationType: msg.typ, NotificationReferenceID: refID, MessageID: messageID,
+			ObjectID: msg.objectID, State: msg.status.State, ReasonCode: msg.status.Reason, Body: body,
+			Header: http.Header{
+				"Content-Type":               {"text/plain; charset=UTF-8"},
+				"User-Agent":                 {"Amazon Simple Notification Service Agent"},
+				"X-Amz-Sns-Message-Type":     {"Notification"},
+				"X-Amz-Sns-Message-Id":       {messageID},
+				"X-Amz-Sns-Topic-Arn":        {topic},
+				"X-Amz-Sns-Subscription-Arn": {topic + ":" + refID},
+			},
+		}
+		h.notify.deliveries = append(h.notify.deliveries, d)
+		h.notify.enqueue(h, &queued{d: d})
+	}
+}
+
+// signSNS signs m as SNS does: RSA over "Key\nvalue\n" of Message,
+// MessageId, Timestamp, TopicArn and Type (there is no Subject).
+func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
+	var b strings.Builder
+	for _, kv := range [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"Timestamp", m.Timestamp},
+		{"TopicArn", m.TopicArn}, {"Type", m.Type}} {
+		b.WriteString(kv[0] + "\n" + kv[1] + "\n")
+	}
+	var sig []byte
+	var err error
+	if m.SignatureVersion == "2" {
+		sum := sha256.Sum256([]byte(b.String()))
+		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	} else {
+		sum := sha1.Sum([]byte(b.String()))
+		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA1, sum[:])
+	}
+	if err != nil {
+		panic("amazonpaytest: signing a notification: " + err.Error())
+	}
+	return base64.StdEncoding.EncodeToString(sig)
+}
+
+// enqueue adds q and starts the sender if it is not running. Called with
+// n.mu held.
+func (n *notifier) enqueue(h *Handler, q *queued) {
+	n.queue = append(n.queue, q)
+	if !n.busy {
+		n.busy = true
+		go n.run(h)
+	}
+}
+
+// run sends queued deliveries one at a time, in order, until none is left.
+func (n *notifier) run(h *Handler) {
+	for {
+		n.mu.Lock()
+		if len(n.queue) == 0 {
+			n.busy = false
+			if n.idle != nil {
+				close(n.idle)
+				n.idle = nil
+			}
+			n.mu.Unlock()
+			return
+		}
+		q := n.queue[0]
+		n.queue = n.queue[1:]
+		hc := n.hc
+		n.mu.Unlock()
+		if hc == nil {
+			hc = &http.Client{Timeout: 10 * time.Second}
+		}
+		status, err := post(hc, q.d)
+		h.attempted(q, status, err)
+	}
+}
+
+func post(hc *http.Client, d *Delivery) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, d.URL, bytes.NewReader(d.Body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header = d.Header.Clone()
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// attempted records an attempt and schedules the retry of a failed one on
+// the sandbox clock.
+func (h *Handler) attempted(q *queued, status int, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := &h.notify
+	n.mu.Lock()
+	a := Attempt{Time: h.now, Status: status}
+	if err != nil {
+		a.Err = err.Error()
+	}
+	q.d.Attempts = append(q.d.Attempts, a)
+	ok := err == nil && status >= 200 && status < 300
+	q.d.Delivered = q.d.Delivered || ok
+	delays := defaultRetryDelays
+	if n.delaysSet {
+		delays = n.delays
+	}
+	n.mu.Unlock()
+	if ok || q.attempt >= len(delays) {
+		return
+	}
+	next := &queued{d: q.d, attempt: q.attempt + 1}
+	h.schedule(h.now.Add(delays[q.attempt]), func() {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		n.enqueue(h, next)
+	})
+}
+
+// opSetMerchantNotificationConfiguration replaces the seller's
+// notification URLs and their event types.
+func opSetMerchantNotificationConfiguration(c *call) *xResult {
+	const prefix = "NotificationConfigurationList.NotificationConfiguration."
+	var list []merchantNotification
+	for i := 1; ; i++ {
+		item := fmt.Sprintf("%s%d.", prefix, i)
+		u := c.p.Get(item + "NotificationUrl")
+		if u == "" {
+			break
+		}
+		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+			panic(invalidErr(item+"NotificationUrl", "is not an absolute URL"))
+		}
+		m := merchantNotification{url: u, events: map[string]bool{}}
+		for j := 1; ; j++ {
+			et := c.p.Get(fmt.Sprintf("%sEventTypes.EventTypeList.%d", item, j))
+			if et == "" {
+				break
+			}
+			m.events[et] = true
+		}
+		if len(m.events) == 0 {
+			m.events["ALL"] = true
+		}
+		list = append(list, m)
+	}
+	n := &c.h.notify
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.merchant == nil {
+		n.merchant = map[string][]merchantNotification{}
+	}
+	n.merchant[c.seller] = list
+	return &xResult{}
+}
+
+func init() {
+	// Registered here to keep the IPN code in one file.
+	ops["SetMerchantNotificationConfiguration"] = opSetMerchantNotificationConfiguration
+}
