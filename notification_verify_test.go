@@ -79,6 +79,27 @@ func TestNotificationVerifyRealSNSVector(t *testing.T) {
 	assert.Equal(t, 1, srv.total(), "the certificate is cached")
 }
 
+// The real certificate expired in 2015: with a clock (and message time)
+// after that, the same genuine notification is rejected.
+func TestNotificationVerifyRealSNSVectorExpired(t *testing.T) {
+	pemBytes, err := os.ReadFile("testdata/notifications/sns/signing-cert.pem")
+	require.NoError(t, err)
+	certs, err := parseCerts(pemBytes)
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	roots.AddCert(certs[0])
+	body, err := os.ReadFile("testdata/notifications/sns/body-valid.json")
+	require.NoError(t, err)
+	body = []byte(strings.Replace(string(body), `"Timestamp" : "2015-04-30T00:06:49.434Z"`, `"Timestamp" : "2015-08-23T00:06:49.434Z"`, 1))
+	v := NewNotificationVerifier(WithCertRoots(roots), WithMaxNotificationAge(0),
+		WithCertHTTPClient(newCertServer(map[string][]byte{realCertURL: pemBytes}).client()))
+	_, err = v.Verify(context.Background(), realVectorHeader(), body)
+	assertRejected(t, err, NotificationCertificate)
+	var ci x509.CertificateInvalidError
+	require.ErrorAs(t, err, &ci)
+	assert.Equal(t, x509.Expired, ci.Reason)
+}
+
 // The companion invalid body is rejected before any certificate fetch.
 func TestNotificationVerifyRealInvalidVector(t *testing.T) {
 	v, srv := realVectorVerifier(t)

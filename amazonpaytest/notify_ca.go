@@ -49,8 +49,14 @@ func (h *Handler) NotificationHTTPClient() *http.Client {
 
 // NotificationVerifier returns a verifier for the sandbox's notifications:
 // it trusts the sandbox CA, fetches through NotificationHTTPClient, runs on
-// the sandbox clock and accepts the sandbox seller only. opts are applied
-// after these.
+// the sandbox clock and accepts the sandbox seller only, with a maximum
+// message age of an hour. opts are applied after these.
+//
+// Deliveries are sent after the state change, at the sandbox time of the
+// moment they go out: after a long Advance (say 31 days) a notification of
+// a change early in that span is older than an hour and is rejected as
+// stale. Advance in steps around the changes a test waits for (and call
+// WaitNotifications), or pass amazonpay.WithMaxNotificationAge(0).
 func (h *Handler) NotificationVerifier(opts ...amazonpay.NotificationOption) *amazonpay.NotificationVerifier {
 	base := []amazonpay.NotificationOption{
 		amazonpay.WithCertRoots(h.NotificationRoots()),
