@@ -251,13 +251,12 @@ type snsEnvelope struct {
 // stringToSign builds the SNS string to sign from the raw field values, in
 // the order SNS defines for the message type.
 func (e *snsEnvelope) stringToSign() []byte {
-	var b strings.Builder
-	b.Grow(len(e.Message) + len(e.MessageID) + len(e.TopicArn) + len(e.SubscribeURL) + len(e.Token) + 128)
+	b := make([]byte, 0, len(e.Message)+len(e.MessageID)+len(e.TopicArn)+len(e.SubscribeURL)+len(e.Token)+len(e.Timestamp)+128)
 	add := func(k, v string) {
-		b.WriteString(k)
-		b.WriteByte('\n')
-		b.WriteString(v)
-		b.WriteByte('\n')
+		b = append(b, k...)
+		b = append(b, '\n')
+		b = append(b, v...)
+		b = append(b, '\n')
 	}
 	add("Message", e.Message)
 	add("MessageId", e.MessageID)
@@ -274,7 +273,7 @@ func (e *snsEnvelope) stringToSign() []byte {
 	}
 	add("TopicArn", e.TopicArn)
 	add("Type", e.Type)
-	return []byte(b.String())
+	return b
 }
 
 // Verify checks an SNS message (its HTTP headers and body) and returns the
