@@ -166,6 +166,7 @@ type snsTransport struct{ p *notifyPKI }
 
 var snsHostPattern = regexp.MustCompile(`^sns\.[a-z0-9-]+\.amazonaws\.com$`)
 
+// RoundTrip answers the certificate, ConfirmSubscription and Unsubscribe URLs.
 func (t snsTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
 		r.Body.Close()
