@@ -43,6 +43,7 @@ import (
 // Delivery is one notification sent (or being sent) to one URL.
 type Delivery struct {
 	URL                     string
+	Type                    string                     // SNS Type: Notification or SubscriptionConfirmation
 	NotificationType        amazonpay.NotificationType // e.g. PaymentAuthorize
 	NotificationReferenceID string
 	MessageID               string
@@ -74,6 +75,8 @@ type notifier struct {
 	delays     []time.Duration
 	delaysSet  bool
 	deliveries []*Delivery
+	tokens     map[string]string // SubscriptionConfirmation token → URL
+	confirmed  map[string]bool   // URLs that confirmed
 	queue      []*queued
 	busy       bool
 	idle       chan struct{} // closed when the queue is empty and nothing is sent
@@ -289,13 +292,15 @@ func marketplaceID(r amazonpay.Region) string {
 type snsMessage struct {
 	Type             string `json:"Type"`
 	MessageID        string `json:"MessageId"`
+	Token            string `json:"Token,omitempty"`
 	TopicArn         string `json:"TopicArn"`
 	Message          string `json:"Message"`
+	SubscribeURL     string `json:"SubscribeURL,omitempty"`
 	Timestamp        string `json:"Timestamp"`
 	SignatureVersion string `json:"SignatureVersion"`
 	Signature        string `json:"Signature"`
 	SigningCertURL   string `json:"SigningCertURL"`
-	UnsubscribeURL   string `json:"UnsubscribeURL"`
+	UnsubscribeURL   string `json:"UnsubscribeURL,omitempty"`
 }
 
 // ipnMessage is the Message of an Amazon Pay notification.
@@ -335,44 +340,72 @@ func (h *Handler) send(msg ipn) {
 	if err != nil {
 		panic("amazonpaytest: notification: " + err.Error())
 	}
-	topic := fmt.Sprintf("arn:aws:sns:%s:123456789012:%s%s", p.region, marketplaceID(h.cfg.region), msg.seller)
+	topic := h.topic(p, msg.seller)
 	m := snsMessage{
-		Type: "Notification", MessageID: messageID, TopicArn: topic, Message: string(inner),
-		Timestamp: formatTime(h.now), SignatureVersion: h.notify.version, SigningCertURL: p.certURL,
+		Type: "Notification", MessageID: messageID, TopicArn: topic, Message: string(inner), Timestamp: formatTime(h.now),
 		UnsubscribeURL: fmt.Sprintf("https://sns.%s.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=%s:%s", p.region, topic, refID),
 	}
+	body := h.notify.sign(p, &m)
+	for _, u := range targets {
+		h.notify.deliver(h, &Delivery{
+			URL: u, Type: m.Type, NotificationType: msg.typ, NotificationReferenceID: refID, MessageID: messageID,
+			ObjectID: msg.objectID, State: msg.status.State, ReasonCode: msg.status.Reason, Body: body,
+			Header: snsHeader(&m, topic+":"+refID),
+		})
+	}
+}
+
+// topic is the SNS topic of a seller's notifications: the marketplace code
+// followed by the seller id.
+func (h *Handler) topic(p *notifyPKI, seller string) string {
+	return fmt.Sprintf("arn:aws:sns:%s:123456789012:%s%s", p.region, marketplaceID(h.cfg.region), seller)
+}
+
+// snsHeader is the header SNS sends with m.
+func snsHeader(m *snsMessage, subscriptionArn string) http.Header {
+	return http.Header{
+		"Content-Type":               {"text/plain; charset=UTF-8"},
+		"User-Agent":                 {"Amazon Simple Notification Service Agent"},
+		"X-Amz-Sns-Message-Type":     {m.Type},
+		"X-Amz-Sns-Message-Id":       {m.MessageID},
+		"X-Amz-Sns-Topic-Arn":        {m.TopicArn},
+		"X-Amz-Sns-Subscription-Arn": {subscriptionArn},
+	}
+}
+
+// deliver records d and queues it. Called with n.mu held.
+func (n *notifier) deliver(h *Handler, d *Delivery) {
+	n.deliveries = append(n.deliveries, d)
+	n.enqueue(h, &queued{d: d})
+}
+
+// sign signs m with the sandbox's SNS key in the configured
+// SignatureVersion and returns its JSON body. Called with n.mu held.
+func (n *notifier) sign(p *notifyPKI, m *snsMessage) []byte {
+	m.SignatureVersion, m.SigningCertURL = n.version, p.certURL
 	if m.SignatureVersion == "" {
 		m.SignatureVersion = "1"
 	}
-	m.Signature = signSNS(p.key, &m)
+	m.Signature = signSNS(p.key, m)
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		panic("amazonpaytest: notification: " + err.Error())
 	}
-	for _, u := range targets {
-		d := &Delivery{
-			URL: u, NotificationType: msg.typ, NotificationReferenceID: refID, MessageID: messageID,
-			ObjectID: msg.objectID, State: msg.status.State, ReasonCode: msg.status.Reason, Body: body,
-			Header: http.Header{
-				"Content-Type":               {"text/plain; charset=UTF-8"},
-				"User-Agent":                 {"Amazon Simple Notification Service Agent"},
-				"X-Amz-Sns-Message-Type":     {"Notification"},
-				"X-Amz-Sns-Message-Id":       {messageID},
-				"X-Amz-Sns-Topic-Arn":        {topic},
-				"X-Amz-Sns-Subscription-Arn": {topic + ":" + refID},
-			},
-		}
-		h.notify.deliveries = append(h.notify.deliveries, d)
-		h.notify.enqueue(h, &queued{d: d})
-	}
+	return body
 }
 
 // signSNS signs m as SNS does: RSA over "Key\nvalue\n" of Message,
-// MessageId, Timestamp, TopicArn and Type (there is no Subject).
+// MessageId, Timestamp, TopicArn and Type for a Notification (there is no
+// Subject), with SubscribeURL and Token for a confirmation.
 func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
+	fields := [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"Timestamp", m.Timestamp},
+		{"TopicArn", m.TopicArn}, {"Type", m.Type}}
+	if m.Type != "Notification" {
+		fields = [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"SubscribeURL", m.SubscribeURL},
+			{"Timestamp", m.Timestamp}, {"Token", m.Token}, {"TopicArn", m.TopicArn}, {"Type", m.Type}}
+	}
 	var b strings.Builder
-	for _, kv := range [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"Timestamp", m.Timestamp},
-		{"TopicArn", m.TopicArn}, {"Type", m.Type}} {
+	for _, kv := range fields {
 		b.WriteString(kv[0] + "\n" + kv[1] + "\n")
 	}
 	var sig []byte
@@ -388,6 +421,53 @@ func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
 		panic("amazonpaytest: signing a notification: " + err.Error())
 	}
 	return base64.StdEncoding.EncodeToString(sig)
+}
+
+// SendSubscriptionConfirmation POSTs an SNS SubscriptionConfirmation of
+// the seller's topic to url, as SNS does when an endpoint is subscribed.
+// An endpoint confirms by GETting its SubscribeURL (through
+// NotificationHTTPClient); SubscriptionConfirmed tells whether it did.
+func (h *Handler) SendSubscriptionConfirmation(url string) {
+	p := h.notifyPKI()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := &h.notify
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	token := strings.ReplaceAll(newRequestID(h.rng)+newRequestID(h.rng), "-", "")
+	topic := h.topic(p, h.cfg.sellerID)
+	m := snsMessage{
+		Type: "SubscriptionConfirmation", MessageID: newRequestID(h.rng), Token: token, TopicArn: topic,
+		Message: "You have chosen to subscribe to the topic " + topic +
+			".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+		SubscribeURL: fmt.Sprintf("https://sns.%s.amazonaws.com/?Action=ConfirmSubscription&TopicArn=%s&Token=%s", p.region, topic, token),
+		Timestamp:    formatTime(h.now),
+	}
+	if n.tokens == nil {
+		n.tokens, n.confirmed = map[string]string{}, map[string]bool{}
+	}
+	n.tokens[token] = url
+	n.deliver(h, &Delivery{URL: url, Type: m.Type, MessageID: m.MessageID, Body: n.sign(p, &m), Header: snsHeader(&m, "PendingConfirmation")})
+}
+
+// SubscriptionConfirmed reports whether the endpoint at url confirmed a
+// SubscriptionConfirmation by fetching its SubscribeURL.
+func (h *Handler) SubscriptionConfirmed(url string) bool {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	return h.notify.confirmed[url]
+}
+
+// confirm records the confirmation of token; false if no confirmation
+// carried it.
+func (n *notifier) confirm(token string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	url, ok := n.tokens[token]
+	if ok {
+		n.confirmed[url] = true
+	}
+	return ok
 }
 
 // enqueue adds q and starts the sender if it is not running. Called with

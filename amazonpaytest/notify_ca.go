@@ -44,7 +44,7 @@ func (h *Handler) NotificationRoots() *x509.CertPool {
 // requests. Any other request fails: there is no network. Pass it to
 // amazonpay.WithCertHTTPClient.
 func (h *Handler) NotificationHTTPClient() *http.Client {
-	return &http.Client{Transport: snsTransport{h.notifyPKI()}, Timeout: 10 * time.Second}
+	return &http.Client{Transport: snsTransport{h.notifyPKI(), &h.notify}, Timeout: 10 * time.Second}
 }
 
 // NotificationVerifier returns a verifier for the sandbox's notifications:
@@ -162,7 +162,10 @@ func newNotifyPKI(start time.Time, region string) (*notifyPKI, error) {
 }
 
 // snsTransport answers the sandbox's SNS URLs in process.
-type snsTransport struct{ p *notifyPKI }
+type snsTransport struct {
+	p *notifyPKI
+	n *notifier
+}
 
 var snsHostPattern = regexp.MustCompile(`^sns\.[a-z0-9-]+\.amazonaws\.com$`)
 
@@ -187,6 +190,9 @@ func (t snsTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	case r.Method == http.MethodGet && r.URL.String() == t.p.certURL:
 		return answer(http.StatusOK, t.p.certPEM)
 	case r.Method == http.MethodGet && r.URL.Path == "/" && r.URL.Query().Get("Action") == "ConfirmSubscription":
+		if !t.n.confirm(r.URL.Query().Get("Token")) {
+			return answer(http.StatusNotFound, []byte("unknown token"))
+		}
 		return answer(http.StatusOK, []byte(`<ConfirmSubscriptionResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"/>`))
 	case r.Method == http.MethodGet && r.URL.Path == "/" && r.URL.Query().Get("Action") == "Unsubscribe":
 		return answer(http.StatusOK, []byte(`<UnsubscribeResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"/>`))

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -329,4 +330,39 @@ func TestNotificationHTTPClientIsOffline(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	_, err = hc.Get("https://example.com/")
 	assert.Error(t, err)
+}
+
+// The sandbox's SubscriptionConfirmation is confirmed only by a handler
+// that opts in, by fetching its verified SubscribeURL; it never reaches
+// the shop's function.
+func TestNotifySubscriptionConfirmation(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	var called atomic.Int32
+	fn := func(context.Context, *amazonpay.Notification) error { called.Add(1); return nil }
+	optIn := httptest.NewServer(amazonpay.NewNotificationHandler(srv.NotificationVerifier(), fn, amazonpay.WithSubscriptionConfirmation()))
+	t.Cleanup(optIn.Close)
+	noOptIn := httptest.NewServer(amazonpay.NewNotificationHandler(srv.NotificationVerifier(), fn))
+	t.Cleanup(noOptIn.Close)
+
+	srv.SendSubscriptionConfirmation(optIn.URL)
+	srv.SendSubscriptionConfirmation(noOptIn.URL)
+	waitIPN(t, srv)
+	assert.True(t, srv.SubscriptionConfirmed(optIn.URL))
+	assert.False(t, srv.SubscriptionConfirmed(noOptIn.URL))
+	d := srv.Notifications()
+	require.Len(t, d, 2)
+	for _, x := range d {
+		assert.Equal(t, "SubscriptionConfirmation", x.Type)
+		assert.Equal(t, "SubscriptionConfirmation", x.Header.Get("X-Amz-Sns-Message-Type"))
+		assert.True(t, x.Delivered)
+		assert.Contains(t, string(x.Body), `"SubscribeURL": "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription`)
+	}
+	assert.Equal(t, int32(0), called.Load())
+
+	// A SubscribeURL with a token the sandbox never sent is refused.
+	resp, err := srv.NotificationHTTPClient().Get("https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=forged")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
