@@ -335,7 +335,7 @@ func canonState[S ~string](s *S, known ...S) {
 }
 
 // canonReason turns the literal ReasonCode "None" of sample notifications
-// into no reason, and spells known reason codes as the API does.
+// into no reason (other codes stay as they are, trimmed).
 func canonReason(r *ReasonCode) {
 	*r = ReasonCode(strings.TrimSpace(string(*r)))
 	if strings.EqualFold(string(*r), "None") {
