@@ -63,6 +63,7 @@ type status struct {
 }
 
 func (h *Handler) setStatus(s *status, state, reason, desc string) {
+	defer h.statusChanged(s, s.State) // notifies the change (notify.go)
 	*s = status{State: state, Reason: reason, Desc: desc, Updated: h.now}
 }
 

@@ -153,6 +153,8 @@ type Handler struct {
 	pcrs          map[string]*provReversal // provider credit reversals
 	revoked       map[string]bool
 	revokedTokens map[string]string
+
+	notify notifier // Instant Payment Notifications (notify.go)
 }
 
 // NewHandler returns a sandbox configured by opts.

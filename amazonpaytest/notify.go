@@ -1,0 +1,593 @@
+package amazonpaytest
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/amazonpay-go/amazonpay"
+)
+
+// The sandbox sends Instant Payment Notifications as Amazon SNS does:
+// whenever an object changes state (spec §7.2), including changes the
+// sandbox clock causes (expiry, asynchronous outcomes), it POSTs a signed
+// SNS message to every URL the test added with AddNotificationURL and to
+// the URLs SetMerchantNotificationConfiguration set for the seller. The
+// message is signed with a certificate of the sandbox's own test CA (a
+// root, an intermediate and a leaf for sns.amazonaws.com), served at an
+// https://sns.<region>.amazonaws.com/....pem URL through
+// NotificationHTTPClient. NotificationVerifier returns an
+// amazonpay.NotificationVerifier that trusts that CA, so a shop's handler
+// runs end to end offline.
+//
+// Deliveries run in the background, in order. A delivery that is not
+// answered with 2xx is retried like SNS does: after each delay of
+// SetNotificationRetryDelays (default 3 × 20 s) on the sandbox clock.
+// Notifications lists every delivery and its attempts; WaitNotifications
+// waits until nothing is being sent.
+
+// Delivery is one notification sent (or being sent) to one URL.
+type Delivery struct {
+	URL                     string
+	Type                    string                     // SNS Type: Notification or SubscriptionConfirmation
+	NotificationType        amazonpay.NotificationType // e.g. PaymentAuthorize
+	NotificationReferenceID string
+	MessageID               string
+	ObjectID                string // the order reference, authorization, ... that changed
+	State                   string // its new state
+	ReasonCode              string
+	Body                    []byte      // the SNS JSON message
+	Header                  http.Header // the SNS headers
+	Attempts                []Attempt
+	Delivered               bool // an attempt was answered with 2xx
+}
+
+// Attempt is one POST of a delivery.
+type Attempt struct {
+	Time   time.Time // sandbox time
+	Status int       // HTTP status; 0 when the request failed
+	Err    string    // the transport error, if any
+}
+
+// notifier is the IPN state of a Handler. Its zero value is ready; its
+// mutex is taken after Handler.mu, never before.
+type notifier struct {
+	mu         sync.Mutex
+	pki        *notifyPKI
+	urls       []string
+	merchant   map[string][]merchantNotification // by seller id
+	hc         *http.Client
+	version    string // SNS SignatureVersion: "1" (default) or "2"
+	delays     []time.Duration
+	delaysSet  bool
+	deliveries []*Delivery
+	tokens     map[string]string // SubscriptionConfirmation token → URL
+	confirmed  map[string]bool   // URLs that confirmed
+	queue      []*queued
+	busy       bool
+	idle       chan struct{} // closed when the queue is empty and nothing is sent
+}
+
+type queued struct {
+	d       *Delivery
+	attempt int // retries so far
+}
+
+type merchantNotification struct {
+	url    string
+	events map[string]bool
+}
+
+// defaultRetryDelays are SNS's default HTTP delivery retries: three, 20 s apart.
+var defaultRetryDelays = []time.Duration{20 * time.Second, 20 * time.Second, 20 * time.Second}
+
+// AddNotificationURL makes the sandbox send every notification to url as
+// well, whatever the seller's notification configuration.
+func (h *Handler) AddNotificationURL(url string) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.urls = append(h.notify.urls, url)
+}
+
+// SetNotificationHTTPClient sets the client that POSTs notifications
+// (default: one with a 10-second timeout). Use it for https endpoints of
+// an httptest.NewTLSServer.
+func (h *Handler) SetNotificationHTTPClient(hc *http.Client) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.hc = hc
+}
+
+// SetNotificationSignatureVersion selects SNS SignatureVersion 1
+// (RSA-SHA1, the default, as Amazon Pay's topics use) or 2 (RSA-SHA256).
+func (h *Handler) SetNotificationSignatureVersion(v int) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.version = "1"
+	if v == 2 {
+		h.notify.version = "2"
+	}
+}
+
+// SetNotificationRetryDelays sets the waits, on the sandbox clock, before
+// each retry of a delivery not answered with 2xx; none turns retries off.
+func (h *Handler) SetNotificationRetryDelays(delays ...time.Duration) {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	h.notify.delays, h.notify.delaysSet = append([]time.Duration(nil), delays...), true
+}
+
+// Notifications returns every delivery so far, in the order the state
+// changes happened, with their attempts.
+func (h *Handler) Notifications() []Delivery {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	out := make([]Delivery, len(h.notify.deliveries))
+	for i, d := range h.notify.deliveries {
+		out[i] = *d
+		out[i].Attempts = append([]Attempt(nil), d.Attempts...)
+		out[i].Header = d.Header.Clone()
+	}
+	return out
+}
+
+// WaitNotifications blocks until no notification is queued or being sent
+// (retries waiting for the sandbox clock do not count), or ctx ends.
+func (h *Handler) WaitNotifications(ctx context.Context) error {
+	for {
+		h.notify.mu.Lock()
+		if !h.notify.busy && len(h.notify.queue) == 0 {
+			h.notify.mu.Unlock()
+			return nil
+		}
+		idle := h.notify.idleChan()
+		h.notify.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// idleChan returns the channel closed at the next idle moment. Called
+// with n.mu held.
+func (n *notifier) idleChan() chan struct{} {
+	if n.idle == nil {
+		n.idle = make(chan struct{})
+	}
+	return n.idle
+}
+
+// statusChanged is called (with h.mu held) after every status change of an
+// object; a change from one state to another is notified.
+func (h *Handler) statusChanged(s *status, old string) {
+	if old == "" || old == s.State {
+		return
+	}
+	h.notify.mu.Lock()
+	active := len(h.notify.urls) > 0 || len(h.notify.merchant) > 0
+	h.notify.mu.Unlock()
+	if !active {
+		return
+	}
+	msg, ok := h.ipnOf(s)
+	if !ok {
+		return
+	}
+	h.send(msg)
+}
+
+// ipn is one notification before signing.
+type ipn struct {
+	seller, eventType, objectID string
+	typ                         amazonpay.NotificationType
+	status                      status
+	eventTypeBA                 string
+	data                        []byte
+}
+
+// ipnOf finds the object whose status is s and renders its notification.
+// Called with h.mu held.
+func (h *Handler) ipnOf(s *status) (ipn, bool) {
+	for _, o := range h.oros {
+		if &o.status == s {
+			x := h.xOrderRef(o, false)
+			// Notifications carry no buyer data.
+			x.Buyer, x.Destination, x.PaymentDescriptor = nil, nil, nil
+			return ipn{seller: o.seller, eventType: "ORDER_REFERENCE", objectID: o.id, typ: amazonpay.NotificationTypeOrderReference,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "OrderReferenceNotification"}, OrderReference: x})}, true
+		}
+	}
+	for _, a := range h.auths {
+		if &a.status == s {
+			return ipn{seller: a.oro.seller, eventType: "PAYMENT_AUTHORIZE", objectID: a.id, typ: amazonpay.NotificationTypePaymentAuthorize,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "AuthorizationNotification"}, AuthorizationDetails: h.xAuthorization(a)})}, true
+		}
+	}
+	for _, c := range h.caps {
+		if &c.status == s {
+			return ipn{seller: c.auth.oro.seller, eventType: "PAYMENT_CAPTURE", objectID: c.id, typ: amazonpay.NotificationTypePaymentCapture,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "CaptureNotification"}, CaptureDetails: h.xCapture(c)})}, true
+		}
+	}
+	for _, r := range h.refunds {
+		if &r.status == s {
+			return ipn{seller: r.capture.auth.oro.seller, eventType: "PAYMENT_REFUND", objectID: r.id, typ: amazonpay.NotificationTypePaymentRefund,
+				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "RefundNotification"}, RefundDetails: h.xRefund(r)})}, true
+		}
+	}
+	for _, ba := range h.bas {
+		if &ba.status == s {
+			x := h.xBillingAgreement(ba, false)
+			x.Buyer, x.Destination = nil, nil
+			return ipn{seller: ba.seller, eventType: "BILLING_AGREEMENT", objectID: ba.id, typ: amazonpay.NotificationTypeBillingAgreement,
+				status: *s, eventTypeBA: string(amazonpay.BillingAgreementStatusUpdated),
+				data: ipnData(xIPNData{XMLName: xml.Name{Local: "BillingAgreementNotification"}, BillingAgreement: x})}, true
+		}
+	}
+	return ipn{}, false
+}
+
+// xIPNData is a NotificationData document: one of the payloads, in the
+// IPN namespace.
+type xIPNData struct {
+	XMLName              xml.Name
+	Xmlns                string                    `xml:"xmlns,attr"`
+	OrderReference       *xOrderReferenceDetails   `xml:"OrderReference"`
+	AuthorizationDetails *xAuthorizationDetails    `xml:"AuthorizationDetails"`
+	CaptureDetails       *xCaptureDetails          `xml:"CaptureDetails"`
+	RefundDetails        *xRefundDetails           `xml:"RefundDetails"`
+	BillingAgreement     *xBillingAgreementDetails `xml:"BillingAgreement"`
+}
+
+const ipnNamespace = "https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01"
+
+var idListMember = regexp.MustCompile(`<IdList>(.*?)</IdList>`)
+
+// ipnData marshals d with the IPN spellings: <Id> in IdList,
+// LastUpdateTimestamp in every status.
+func ipnData(d xIPNData) []byte {
+	d.Xmlns = ipnNamespace
+	body, err := xml.Marshal(d)
+	if err != nil {
+		panic("amazonpaytest: notification data: " + err.Error())
+	}
+	body = idListMember.ReplaceAllFunc(body, func(m []byte) []byte {
+		m = bytes.ReplaceAll(m, []byte("<member>"), []byte("<Id>"))
+		return bytes.ReplaceAll(m, []byte("</member>"), []byte("</Id>"))
+	})
+	body = bytes.ReplaceAll(body, []byte("LastUpdatedTimestamp>"), []byte("LastUpdateTimestamp>"))
+	return append([]byte(xml.Header[:len(xml.Header)-1]), body...)
+}
+
+// marketplaceID is the marketplace code of IPN messages and topic names.
+func marketplaceID(r amazonpay.Region) string {
+	switch r {
+	case amazonpay.RegionUS, amazonpay.RegionNA:
+		return "A3BXB0YN3XH17H"
+	case amazonpay.RegionUK:
+		return "A2WQPBGJ59HSXT"
+	case amazonpay.RegionJP:
+		return "A1MCJZEB1HY93J"
+	}
+	return "A53RDEWN57UU5"
+}
+
+// snsMessage is the SNS JSON body, in SNS's field order.
+type snsMessage struct {
+	Type             string `json:"Type"`
+	MessageID        string `json:"MessageId"`
+	Token            string `json:"Token,omitempty"`
+	TopicArn         string `json:"TopicArn"`
+	Message          string `json:"Message"`
+	SubscribeURL     string `json:"SubscribeURL,omitempty"`
+	Timestamp        string `json:"Timestamp"`
+	SignatureVersion string `json:"SignatureVersion"`
+	Signature        string `json:"Signature"`
+	SigningCertURL   string `json:"SigningCertURL"`
+	UnsubscribeURL   string `json:"UnsubscribeURL,omitempty"`
+}
+
+// ipnMessage is the Message of an Amazon Pay notification.
+type ipnMessage struct {
+	NotificationReferenceID string `json:"NotificationReferenceId"`
+	MarketplaceID           string `json:"MarketplaceID"`
+	NotificationType        string `json:"NotificationType"`
+	SellerID                string `json:"SellerId"`
+	ReleaseEnvironment      string `json:"ReleaseEnvironment"`
+	Version                 string `json:"Version"`
+	EventType               string `json:"EventType,omitempty"`
+	Timestamp               string `json:"Timestamp"`
+	NotificationData        string `json:"NotificationData"`
+}
+
+// send signs msg and queues it for each URL that takes it. Called with
+// h.mu held.
+func (h *Handler) send(msg ipn) {
+	p := h.notifyPKI()
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	targets := append([]string(nil), h.notify.urls...)
+	for _, m := range h.notify.merchant[msg.seller] {
+		if m.events["ALL"] || m.events[msg.eventType] {
+			targets = append(targets, m.url)
+		}
+	}
+	if len(targets) == 0 {
+		return
+	}
+	refID, messageID := newRequestID(h.rng), newRequestID(h.rng)
+	inner, err := json.Marshal(ipnMessage{
+		NotificationReferenceID: refID, MarketplaceID: marketplaceID(h.cfg.region), NotificationType: string(msg.typ),
+		SellerID: msg.seller, ReleaseEnvironment: h.environment(), Version: "2013-01-01", EventType: msg.eventTypeBA,
+		Timestamp: formatTime(h.now), NotificationData: string(msg.data),
+	})
+	if err != nil {
+		panic("amazonpaytest: notification: " + err.Error())
+	}
+	topic := h.topic(p, msg.seller)
+	m := snsMessage{
+		Type: "Notification", MessageID: messageID, TopicArn: topic, Message: string(inner), Timestamp: formatTime(h.now),
+		UnsubscribeURL: fmt.Sprintf("https://sns.%s.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=%s:%s", p.region, topic, refID),
+	}
+	body := h.notify.sign(p, &m)
+	for _, u := range targets {
+		h.notify.deliver(h, &Delivery{
+			URL: u, Type: m.Type, NotificationType: msg.typ, NotificationReferenceID: refID, MessageID: messageID,
+			ObjectID: msg.objectID, State: msg.status.State, ReasonCode: msg.status.Reason, Body: body,
+			Header: snsHeader(&m, topic+":"+refID),
+		})
+	}
+}
+
+// topic is the SNS topic of a seller's notifications: the marketplace code
+// followed by the seller id.
+func (h *Handler) topic(p *notifyPKI, seller string) string {
+	return fmt.Sprintf("arn:aws:sns:%s:123456789012:%s%s", p.region, marketplaceID(h.cfg.region), seller)
+}
+
+// snsHeader is the header SNS sends with m.
+func snsHeader(m *snsMessage, subscriptionArn string) http.Header {
+	return http.Header{
+		"Content-Type":               {"text/plain; charset=UTF-8"},
+		"User-Agent":                 {"Amazon Simple Notification Service Agent"},
+		"X-Amz-Sns-Message-Type":     {m.Type},
+		"X-Amz-Sns-Message-Id":       {m.MessageID},
+		"X-Amz-Sns-Topic-Arn":        {m.TopicArn},
+		"X-Amz-Sns-Subscription-Arn": {subscriptionArn},
+	}
+}
+
+// deliver records d and queues it. Called with n.mu held.
+func (n *notifier) deliver(h *Handler, d *Delivery) {
+	n.deliveries = append(n.deliveries, d)
+	n.enqueue(h, &queued{d: d})
+}
+
+// sign signs m with the sandbox's SNS key in the configured
+// SignatureVersion and returns its JSON body. Called with n.mu held.
+func (n *notifier) sign(p *notifyPKI, m *snsMessage) []byte {
+	m.SignatureVersion, m.SigningCertURL = n.version, p.certURL
+	if m.SignatureVersion == "" {
+		m.SignatureVersion = "1"
+	}
+	m.Signature = signSNS(p.key, m)
+	body, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		panic("amazonpaytest: notification: " + err.Error())
+	}
+	return body
+}
+
+// signSNS signs m as SNS does: RSA over "Key\nvalue\n" of Message,
+// MessageId, Timestamp, TopicArn and Type for a Notification (there is no
+// Subject), with SubscribeURL and Token for a confirmation.
+func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
+	fields := [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"Timestamp", m.Timestamp},
+		{"TopicArn", m.TopicArn}, {"Type", m.Type}}
+	if m.Type != "Notification" {
+		fields = [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"SubscribeURL", m.SubscribeURL},
+			{"Timestamp", m.Timestamp}, {"Token", m.Token}, {"TopicArn", m.TopicArn}, {"Type", m.Type}}
+	}
+	var b strings.Builder
+	for _, kv := range fields {
+		b.WriteString(kv[0] + "\n" + kv[1] + "\n")
+	}
+	var sig []byte
+	var err error
+	if m.SignatureVersion == "2" {
+		sum := sha256.Sum256([]byte(b.String()))
+		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	} else {
+		sum := sha1.Sum([]byte(b.String()))
+		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA1, sum[:])
+	}
+	if err != nil {
+		panic("amazonpaytest: signing a notification: " + err.Error())
+	}
+	return base64.StdEncoding.EncodeToString(sig)
+}
+
+// SendSubscriptionConfirmation POSTs an SNS SubscriptionConfirmation of
+// the seller's topic to url, as SNS does when an endpoint is subscribed.
+// An endpoint confirms by GETting its SubscribeURL (through
+// NotificationHTTPClient); SubscriptionConfirmed tells whether it did.
+func (h *Handler) SendSubscriptionConfirmation(url string) {
+	p := h.notifyPKI()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := &h.notify
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	token := strings.ReplaceAll(newRequestID(h.rng)+newRequestID(h.rng), "-", "")
+	topic := h.topic(p, h.cfg.sellerID)
+	m := snsMessage{
+		Type: "SubscriptionConfirmation", MessageID: newRequestID(h.rng), Token: token, TopicArn: topic,
+		Message: "You have chosen to subscribe to the topic " + topic +
+			".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+		SubscribeURL: fmt.Sprintf("https://sns.%s.amazonaws.com/?Action=ConfirmSubscription&TopicArn=%s&Token=%s", p.region, topic, token),
+		Timestamp:    formatTime(h.now),
+	}
+	if n.tokens == nil {
+		n.tokens, n.confirmed = map[string]string{}, map[string]bool{}
+	}
+	n.tokens[token] = url
+	n.deliver(h, &Delivery{URL: url, Type: m.Type, MessageID: m.MessageID, Body: n.sign(p, &m), Header: snsHeader(&m, "PendingConfirmation")})
+}
+
+// SubscriptionConfirmed reports whether the endpoint at url confirmed a
+// SubscriptionConfirmation by fetching its SubscribeURL.
+func (h *Handler) SubscriptionConfirmed(url string) bool {
+	h.notify.mu.Lock()
+	defer h.notify.mu.Unlock()
+	return h.notify.confirmed[url]
+}
+
+// confirm records the confirmation of token; false if no confirmation
+// carried it.
+func (n *notifier) confirm(token string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	url, ok := n.tokens[token]
+	if ok {
+		n.confirmed[url] = true
+	}
+	return ok
+}
+
+// enqueue adds q and starts the sender if it is not running. Called with
+// n.mu held.
+func (n *notifier) enqueue(h *Handler, q *queued) {
+	n.queue = append(n.queue, q)
+	if !n.busy {
+		n.busy = true
+		go n.run(h)
+	}
+}
+
+// run sends queued deliveries one at a time, in order, until none is left.
+func (n *notifier) run(h *Handler) {
+	for {
+		n.mu.Lock()
+		if len(n.queue) == 0 {
+			n.busy = false
+			if n.idle != nil {
+				close(n.idle)
+				n.idle = nil
+			}
+			n.mu.Unlock()
+			return
+		}
+		q := n.queue[0]
+		n.queue = n.queue[1:]
+		hc := n.hc
+		n.mu.Unlock()
+		if hc == nil {
+			hc = &http.Client{Timeout: 10 * time.Second}
+		}
+		status, err := post(hc, q.d)
+		h.attempted(q, status, err)
+	}
+}
+
+func post(hc *http.Client, d *Delivery) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, d.URL, bytes.NewReader(d.Body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header = d.Header.Clone()
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// attempted records an attempt and schedules the retry of a failed one on
+// the sandbox clock.
+func (h *Handler) attempted(q *queued, status int, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := &h.notify
+	n.mu.Lock()
+	a := Attempt{Time: h.now, Status: status}
+	if err != nil {
+		a.Err = err.Error()
+	}
+	q.d.Attempts = append(q.d.Attempts, a)
+	ok := err == nil && status >= 200 && status < 300
+	q.d.Delivered = q.d.Delivered || ok
+	delays := defaultRetryDelays
+	if n.delaysSet {
+		delays = n.delays
+	}
+	n.mu.Unlock()
+	if ok || q.attempt >= len(delays) {
+		return
+	}
+	next := &queued{d: q.d, attempt: q.attempt + 1}
+	h.schedule(h.now.Add(delays[q.attempt]), func() {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		n.enqueue(h, next)
+	})
+}
+
+// opSetMerchantNotificationConfiguration replaces the seller's
+// notification URLs and their event types.
+func opSetMerchantNotificationConfiguration(c *call) *xResult {
+	const prefix = "NotificationConfigurationList.NotificationConfiguration."
+	var list []merchantNotification
+	for i := 1; ; i++ {
+		item := fmt.Sprintf("%s%d.", prefix, i)
+		u := c.p.Get(item + "NotificationUrl")
+		if u == "" {
+			break
+		}
+		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+			panic(invalidErr(item+"NotificationUrl", "is not an absolute URL"))
+		}
+		m := merchantNotification{url: u, events: map[string]bool{}}
+		for j := 1; ; j++ {
+			et := c.p.Get(fmt.Sprintf("%sEventTypes.EventTypeList.%d", item, j))
+			if et == "" {
+				break
+			}
+			m.events[et] = true
+		}
+		if len(m.events) == 0 {
+			m.events["ALL"] = true
+		}
+		list = append(list, m)
+	}
+	n := &c.h.notify
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.merchant == nil {
+		n.merchant = map[string][]merchantNotification{}
+	}
+	n.merchant[c.seller] = list
+	return &xResult{}
+}
+
+func init() {
+	// Registered here to keep the IPN code in one file.
+	ops["SetMerchantNotificationConfiguration"] = opSetMerchantNotificationConfiguration
+}

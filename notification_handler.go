@@ -1,0 +1,253 @@
+package amazonpay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+)
+
+// NotificationHandler is the http.Handler of a shop's IPN endpoint. It
+// verifies each request, parses the notification and calls the shop's
+// function with it. It answers
+//
+//   - 200 when the function returns nil (SNS stops delivering it);
+//   - 500 when the function fails, so that SNS delivers it again;
+//   - 400, 403 or 413 for what is malformed, forged or too large, and 503
+//     when the signing certificate could not be fetched: never 2xx for a
+//     notification it could not verify.
+//
+// SNS delivers a notification at least once: the same notification may
+// arrive again with the same NotificationReferenceID. The shop's function
+// should be idempotent, keyed by it; WithDuplicateSuppression also skips
+// recent duplicates in this process.
+type NotificationHandler struct {
+	v       *NotificationVerifier
+	fn      func(context.Context, *Notification) error
+	confirm bool
+	seen    *seenSet
+}
+
+// NotificationHandlerOption configures a NotificationHandler.
+type NotificationHandlerOption func(*NotificationHandler)
+
+// WithSubscriptionConfirmation makes the handler confirm SNS subscriptions:
+// on a verified SubscriptionConfirmation it fetches the SubscribeURL
+// (through the verifier's certificate HTTP client). Without it, a
+// subscription confirmation is acknowledged and logged, but not
+// confirmed: a shop opts in to receiving notifications.
+func WithSubscriptionConfirmation() NotificationHandlerOption {
+	return func(h *NotificationHandler) { h.confirm = true }
+}
+
+// WithDuplicateSuppression remembers the NotificationReferenceIDs of the
+// last max notifications the function accepted, and answers 200 to their
+// redeliveries without calling it again. The memory is per process: a
+// shop with several servers still needs an idempotent function.
+func WithDuplicateSuppression(max int) NotificationHandlerOption {
+	return func(h *NotificationHandler) {
+		if max > 0 {
+			h.seen = &seenSet{max: max, ids: make(map[string]struct{}, max)}
+		}
+	}
+}
+
+// NewNotificationHandler returns the handler of a shop's IPN endpoint:
+// verified notifications go to fn. SNS confirmations never reach fn.
+func NewNotificationHandler(v *NotificationVerifier, fn func(ctx context.Context, n *Notification) error, opts ...NotificationHandlerOption) *NotificationHandler {
+	h := &NotificationHandler{v: v, fn: fn}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// ServeHTTP verifies and dispatches one SNS POST.
+func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxNotificationBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			h.log(ctx, slog.LevelWarn, "amazonpay: notification too large")
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read the body", http.StatusBadRequest)
+		return
+	}
+	n, err := h.v.Verify(ctx, r.Header, body)
+	if err != nil {
+		status := http.StatusBadRequest
+		var ne *NotificationError
+		if errors.As(err, &ne) {
+			status = ne.httpStatus()
+		}
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	switch n.Type {
+	case SNSSubscriptionConfirmation:
+		h.subscription(w, r, n)
+		return
+	case SNSUnsubscribeConfirmation:
+		h.log(ctx, slog.LevelInfo, "amazonpay: SNS unsubscribe confirmation", slog.String("topic", n.TopicArn))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if h.seen.has(n.NotificationReferenceID) {
+		h.log(ctx, slog.LevelInfo, "amazonpay: duplicate notification skipped", slog.Any("notification", n))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if err := h.fn(ctx, n); err != nil {
+		// The shop's error is not logged: it may hold buyer data.
+		h.log(ctx, slog.LevelError, "amazonpay: notification handler failed; SNS will deliver it again",
+			slog.Any("notification", n), slog.String("error_type", fmt.Sprintf("%T", err)))
+		http.Error(w, "handler failed", http.StatusInternalServerError)
+		return
+	}
+	h.seen.add(n.NotificationReferenceID)
+	h.log(ctx, slog.LevelInfo, "amazonpay: notification handled", slog.Any("notification", n))
+	w.WriteHeader(http.StatusOK)
+}
+
+// subscription answers a verified SubscriptionConfirmation, confirming it
+// if the shop opted in. A failed confirmation answers 502, so SNS tries again.
+func (h *NotificationHandler) subscription(w http.ResponseWriter, r *http.Request, n *Notification) {
+	ctx := r.Context()
+	if !h.confirm {
+		h.log(ctx, slog.LevelWarn, "amazonpay: SNS subscription not confirmed (WithSubscriptionConfirmation not set)",
+			slog.String("topic", n.TopicArn))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if err := h.confirmSubscription(ctx, n.SubscribeURL); err != nil {
+		h.log(ctx, slog.LevelError, "amazonpay: SNS subscription confirmation failed",
+			slog.String("topic", n.TopicArn), slog.String("error", err.Error()))
+		http.Error(w, "subscription confirmation failed", http.StatusBadGateway)
+		return
+	}
+	h.log(ctx, slog.LevelInfo, "amazonpay: SNS subscription confirmed", slog.String("topic", n.TopicArn))
+	w.WriteHeader(http.StatusOK)
+}
+
+// confirmSubscription GETs the SubscribeURL that Verify checked is SNS's.
+func (h *NotificationHandler) confirmSubscription(ctx context.Context, subscribeURL string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, subscribeURL, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := h.v.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxCertBytes))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("SubscribeURL answered HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func (h *NotificationHandler) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
+	if l := h.v.logger; l != nil {
+		l.LogAttrs(ctx, level, msg, attrs...)
+	}
+}
+
+// LogValue gives the notification's ids, type and the state of its
+// payload for log/slog: never buyer data, notes or addresses.
+func (n *Notification) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("type", string(n.NotificationType)),
+		slog.String("reference_id", n.NotificationReferenceID),
+		slog.String("message_id", n.MessageID),
+		slog.String("seller_id", n.SellerID),
+	}
+	if n.Type != "" && n.Type != SNSNotification {
+		attrs = append(attrs, slog.String("sns_type", n.Type))
+	}
+	if id, state := n.object(); id != "" {
+		attrs = append(attrs, slog.String("object_id", id), slog.String("state", state))
+	}
+	if n.IsSample {
+		attrs = append(attrs, slog.Bool("sample", true))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// String summarises the notification as LogValue does.
+func (n *Notification) String() string {
+	id, state := n.object()
+	return fmt.Sprintf("amazonpay.Notification{%s %s %s %s}", n.NotificationType, n.NotificationReferenceID, id, state)
+}
+
+// object returns the id and state of the payload.
+func (n *Notification) object() (id, state string) {
+	switch {
+	case n.OrderReference != nil:
+		return n.OrderReference.AmazonOrderReferenceID, string(n.OrderReference.OrderReferenceStatus.State)
+	case n.Authorization != nil:
+		return n.Authorization.AmazonAuthorizationID, string(n.Authorization.AuthorizationStatus.State)
+	case n.Capture != nil:
+		return n.Capture.AmazonCaptureID, string(n.Capture.CaptureStatus.State)
+	case n.Refund != nil:
+		return n.Refund.AmazonRefundID, string(n.Refund.RefundStatus.State)
+	case n.BillingAgreement != nil:
+		return n.BillingAgreement.AmazonBillingAgreementID, string(n.BillingAgreement.BillingAgreementStatus.State)
+	case n.Chargeback != nil:
+		return n.Chargeback.AmazonChargebackID, string(n.Chargeback.ChargebackState)
+	case n.ProviderCredit != nil:
+		return n.ProviderCredit.AmazonProviderCreditID, string(n.ProviderCredit.CreditStatus.State)
+	case n.ProviderCreditReversal != nil:
+		return n.ProviderCreditReversal.AmazonProviderCreditReversalID, string(n.ProviderCreditReversal.CreditReversalStatus.State)
+	case n.SolutionProviderEvent != nil:
+		return n.SolutionProviderEvent.SellerID, n.SolutionProviderEvent.Type
+	}
+	return "", ""
+}
+
+// seenSet is a bounded set of ids, the oldest dropped first. A nil set
+// holds nothing.
+type seenSet struct {
+	mu    sync.Mutex
+	max   int
+	ids   map[string]struct{}
+	order []string
+}
+
+func (s *seenSet) has(id string) bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ids[id]
+	return ok
+}
+
+func (s *seenSet) add(id string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.ids[id]; ok {
+		return
+	}
+	if len(s.order) == s.max {
+		delete(s.ids, s.order[0])
+		s.order = s.order[1:]
+	}
+	s.ids[id] = struct{}{}
+	s.order = append(s.order, id)
+}
