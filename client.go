@@ -82,6 +82,7 @@ type Client struct {
 	hc         *http.Client
 	now        func() time.Time
 	retry      RetryPolicy
+	limiter    RateLimiter // nil: no client-side pacing
 	logger     *slog.Logger
 	userAgent  string
 	// userAgentHeader is userAgent as a header value, shared by requests.
@@ -235,6 +236,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		cfg:     cfg,
 		now:     time.Now,
 		retry:   DefaultRetryPolicy(),
+		limiter: NewLocalLimiter(Quotas{Sandbox: cfg.Sandbox}),
 		maxBody: 10 << 20,
 	}
 	WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c)
@@ -432,10 +434,14 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 			break
 		}
 	}
+	seller := paramValue(params, "SellerId")
 	var err error
 	for attempt := 1; ; attempt++ {
 		if cerr := ctx.Err(); cerr != nil {
 			return &RequestError{Operation: action, Attempts: attempt - 1, Err: errors.Join(cerr, err)}
+		}
+		if werr := c.pace(ctx, seller, action); werr != nil {
+			return &RequestError{Operation: action, Attempts: attempt - 1, Err: errors.Join(werr, err)}
 		}
 		params[ts].value = c.timestamp()
 		start := time.Now()
@@ -445,6 +451,7 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 			err = &RequestError{Operation: action, Attempts: attempt, Err: err}
 		}
 		c.logAttempt(ctx, action, attempt, status, out, err, time.Since(start))
+		c.observeThrottle(seller, action, err)
 		if attempt > c.retry.MaxRetries || !retryable(repeatable, err) {
 			break
 		}

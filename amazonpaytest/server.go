@@ -495,7 +495,9 @@ func (s *Server) Endpoint() string { return s.URL + s.Path() }
 
 // AmazonPay returns an *amazonpay.Client wired to the server: its
 // credentials, region and section, its *http.Client, its URL, the sandbox
-// clock (so Timestamps match) and a retry policy with millisecond waits.
+// clock (so Timestamps match), a retry policy with millisecond waits, and
+// no client-side pacing: the sandbox's quotas run on its own clock, which
+// only Advance moves (pass amazonpay.WithRateLimiter to pace anyway).
 // opts are applied after these and may override them. It panics if
 // amazonpay.NewClient fails, which only a bad option can cause.
 func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
@@ -504,6 +506,7 @@ func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
 		amazonpay.WithEndpoint(s.URL),
 		amazonpay.WithClock(s.Now),
 		amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}),
+		amazonpay.WithRateLimiter(nil),
 	}
 	c, err := amazonpay.NewClient(amazonpay.Config{
 		SellerID:    s.cfg.sellerID,
