@@ -3,7 +3,6 @@ package amazonpay
 import (
 	"context"
 	"errors"
-	"sync"
 )
 
 // Billing agreements created before 14 September 2019 need a
@@ -83,37 +82,12 @@ func (c *Client) UpdateBillingAgreements(ctx context.Context, in *UpdateBillingA
 		workers = 2
 	}
 	results := make([]BillingAgreementUpdateResult, len(in.AmazonBillingAgreementIDs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(results)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = c.updateBillingAgreement(ctx, in, in.AmazonBillingAgreementIDs[i], opts)
-			}
-		}()
-	}
-	var ctxErr error
-feed:
-	for i := range results {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			ctxErr = ctx.Err()
-			for j := i; j < len(results); j++ {
-				results[j] = BillingAgreementUpdateResult{AmazonBillingAgreementID: in.AmazonBillingAgreementIDs[j],
-					Outcome: UpdateFailed, Err: ctxErr}
-			}
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if ctxErr == nil {
-		ctxErr = ctx.Err()
-	}
-	return results, ctxErr
+	err := runBatch(ctx, len(results), workers, func(i int) {
+		results[i] = c.updateBillingAgreement(ctx, in, in.AmazonBillingAgreementIDs[i], opts)
+	}, func(i int, err error) {
+		results[i] = BillingAgreementUpdateResult{AmazonBillingAgreementID: in.AmazonBillingAgreementIDs[i], Outcome: UpdateFailed, Err: err}
+	})
+	return results, err
 }
 
 func (c *Client) updateBillingAgreement(ctx context.Context, in *UpdateBillingAgreementsInput, id string, opts []CallOption) BillingAgreementUpdateResult {

@@ -43,6 +43,7 @@ type config struct {
 	authLifetime                time.Duration
 	throttle                    ThrottleMode
 	quotas                      map[string]Quota
+	throttleClock               func() time.Time
 	seed                        uint64
 	seeded                      bool
 	delegated                   map[string]string // seller id → MWSAuthToken
