@@ -115,3 +115,23 @@ func ExampleQuotas_For() {
 	fmt.Println(q.For("Capture"), q.For("Authorize"))
 	// Output: {20 500ms} {10 1s}
 }
+
+func ExampleQuota_ClientBurst() {
+	q := amazonpay.DefaultQuota("AuthorizeOnBillingAgreement", false)
+	fmt.Println(q.Burst, q.ClientBurst(), q.Limited())
+	// Output: 10 9 true
+}
+
+func ExampleLocalLimiter_Throttled() {
+	l := amazonpay.NewLocalLimiter(amazonpay.Quotas{})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	fmt.Println(l.Wait(ctx, "A1EXAMPLE", "Capture"))
+	// MWS answered RequestThrottled anyway: another process uses the quota.
+	// The client calls Throttled; the next Capture waits a whole second.
+	l.Throttled("A1EXAMPLE", "Capture")
+	fmt.Println(l.Wait(ctx, "A1EXAMPLE", "Capture") != nil)
+	// Output:
+	// <nil>
+	// true
+}

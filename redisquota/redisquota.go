@@ -153,14 +153,19 @@ func (l *Limiter) Throttled(sellerID, action string) {
 	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), throttledTimeout)
-	defer cancel()
-	if _, err := l.rl.AllowAtMost(ctx, l.key(sellerID, action), limit, limit.Burst); err != nil {
+	if time.Now().UnixNano() >= l.downUntil.Load() {
+		ctx, cancel := context.WithTimeout(context.Background(), throttledTimeout)
+		defer cancel()
+		_, err := l.rl.AllowAtMost(ctx, l.key(sellerID, action), limit, limit.Burst)
+		if err == nil {
+			return
+		}
+		l.downUntil.Store(time.Now().Add(l.pause).UnixNano())
 		if l.onError != nil {
 			l.onError(err)
 		}
-		if o, ok := l.fallback.(amazonpay.ThrottleObserver); ok {
-			o.Throttled(sellerID, action)
-		}
+	}
+	if o, ok := l.fallback.(amazonpay.ThrottleObserver); ok {
+		o.Throttled(sellerID, action)
 	}
 }
