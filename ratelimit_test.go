@@ -179,10 +179,11 @@ func TestRateLimiterErrorEndsTheCallBeforeIO(t *testing.T) {
 	assert.Equal(t, 1, rec2.count())
 }
 
-// The default limiter paces by the documented quota of the environment:
-// with a one-second deadline, a sandbox client sends one ConfirmOrderReference
-// (burst 2, one kept in reserve; the next token comes after 2 s), a live
-// client nine (burst 10).
+// The default limiter paces by the documented quota of the environment: a
+// sandbox client sends one ConfirmOrderReference at once (burst 2, one kept
+// in reserve; the next token comes 2 s later), a live client nine (burst
+// 10, the next after 1 s); one more is refused at once under a short
+// deadline, before any I/O.
 func TestDefaultPacingFollowsSandbox(t *testing.T) {
 	t.Parallel()
 	for _, sandbox := range []bool{true, false} {
@@ -193,21 +194,19 @@ func TestDefaultPacingFollowsSandbox(t *testing.T) {
 		require.NoError(t, err)
 		rec, r := record(httpmock.NewBytesResponder(200, fixture(t, "ConfirmOrderReferenceResponse.xml")))
 		mt.RegisterResponder(http.MethodPost, c.Endpoint(), r)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		sent := 0
-		for ; sent < 20; sent++ {
-			if _, err = c.ConfirmOrderReference(ctx, confirmInput()); err != nil {
-				break
-			}
-		}
-		cancel()
-		want := 9
+		burst := 9
 		if sandbox {
-			want = 1
+			burst = 1
 		}
-		assert.Equal(t, want, sent, "sandbox=%t", sandbox)
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Equal(t, want, rec.count(), "the refused call sent nothing")
+		for i := 0; i < burst; i++ {
+			_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
+			require.NoError(t, err, "sandbox=%t call %d", sandbox, i)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		_, err = c.ConfirmOrderReference(ctx, confirmInput())
+		cancel()
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "sandbox=%t", sandbox)
+		assert.Equal(t, burst, rec.count(), "the refused call sent nothing")
 	}
 
 	// WithRateLimiter(nil): no pacing.
