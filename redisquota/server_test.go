@@ -3,6 +3,8 @@ package redisquota_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -26,13 +28,27 @@ func startRedis(tb testing.TB) *redis.Client {
 		}
 		tb.Skipf("redis-server not found: %v", err)
 	}
+	// The free port may be taken before redis-server binds it: try again.
+	for try := 1; ; try++ {
+		rdb, out, err := runRedis(tb, bin)
+		if err == nil {
+			return rdb
+		}
+		if try == 3 {
+			tb.Fatalf("redis-server: %v\n%s", err, out)
+		}
+	}
+}
+
+// runRedis starts redis-server on a free port and waits for its PING.
+func runRedis(tb testing.TB, bin string) (*redis.Client, string, error) {
 	port := freePort(tb)
 	var out bytes.Buffer
 	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning")
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start redis-server: %v", err)
+		return nil, "", err
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
@@ -49,15 +65,17 @@ func startRedis(tb testing.TB) *redis.Client {
 		err := rdb.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			return rdb
+			return rdb, "", nil
 		}
 		select {
 		case <-exited:
-			tb.Fatalf("redis-server exited: %s", out.String())
+			return nil, out.String(), errors.New("exited before answering PING")
 		default:
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("redis-server did not answer PING: %v", err)
+			cmd.Process.Kill()
+			<-exited // out is written until then
+			return nil, out.String(), fmt.Errorf("no answer to PING: %w", err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
