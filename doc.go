@@ -22,7 +22,7 @@
 // Options: WithHTTPClient (proxies, TLS, timeouts, httpmock), WithEndpoint
 // (another host, e.g. an amazonpaytest server), WithClock, WithRetryPolicy,
 // WithLogger (log/slog), WithAppInfo (User-Agent), WithMaxResponseBytes,
-// WithProfileEndpoint (Login with Amazon).
+// WithProfileEndpoint (Login with Amazon), WithRateLimiter (quota pacing).
 // Per call: WithSellerID and WithMWSAuthToken, for solution providers.
 //
 // # Regions and sandbox
@@ -45,8 +45,9 @@
 // where the state allows), GetPaymentDetails (an order reference with every
 // authorization, capture and refund), ListOrderReferenceAll (an iterator
 // over every page), UpdateBillingAgreements (the PSD2 update of existing
-// billing agreements, paced within the quotas), GetUserInfo (the buyer's
-// Login with Amazon profile) and NewReferenceID.
+// billing agreements), ChargeBillingAgreements (the monthly billing run:
+// one idempotent AuthorizeOnBillingAgreement per agreement and period),
+// GetUserInfo (the buyer's Login with Amazon profile) and NewReferenceID.
 //
 // # The SCA flow for one-time purchases (EU/UK)
 //
@@ -98,6 +99,13 @@
 // charging twice. CreateOrderReferenceForId, which creates a new order
 // reference on every call, is not repeated after a lost reply or a gateway
 // page. See RetryPolicy.
+//
+// The client also paces itself so that MWS does not throttle it: before
+// every attempt it waits for its RateLimiter, by default a LocalLimiter
+// with one token bucket per seller and operation and the documented
+// quotas (DefaultQuota) of the sandbox or production. A fleet of processes
+// sharing a seller's quota uses a shared limiter, e.g. the redisquota
+// module on Redis. WithRateLimiter(nil) turns pacing off.
 //
 // # Testing
 //
