@@ -31,7 +31,7 @@ func scaConfirmInput() *ConfirmOrderReferenceInput {
 // sorted parameters of a ConfirmOrderReference with all SCA fields (and a
 // delegated MWSAuthToken) to the signed form body.
 func BenchmarkSignConfirmOrderReference(b *testing.B) {
-	c, err := NewClient(testConfig())
+	c, err := NewClient(testConfig(), WithRateLimiter(nil))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func BenchmarkSignConfirmOrderReference(b *testing.B) {
 // BenchmarkBuildParamsConfirmOrderReference measures validation and
 // encoding of the same input (go-querystring plus the MWS rules).
 func BenchmarkBuildParamsConfirmOrderReference(b *testing.B) {
-	c, err := NewClient(testConfig())
+	c, err := NewClient(testConfig(), WithRateLimiter(nil))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func confirmResponseBody(b *testing.B) []byte {
 // API with a stub RoundTripper: validate, encode, sign, send, decode.
 func BenchmarkConfirmOrderReferenceCall(b *testing.B) {
 	hc := &http.Client{Transport: stubTransport{confirmResponseBody(b)}}
-	c, err := NewClient(testConfig(), WithHTTPClient(hc), WithClock(func() time.Time { return testNow }))
+	c, err := NewClient(testConfig(), WithHTTPClient(hc), WithClock(func() time.Time { return testNow }), WithRateLimiter(nil))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestAllocationBudgets(t *testing.T) {
 	if raceEnabled || testing.Short() {
 		t.Skip("allocation counts differ under the race detector")
 	}
-	c, err := NewClient(testConfig(), WithClock(func() time.Time { return testNow }),
+	c, err := NewClient(testConfig(), WithClock(func() time.Time { return testNow }), WithRateLimiter(nil),
 		WithHTTPClient(&http.Client{Transport: stubTransport{mustFixture(t, "ConfirmOrderReferenceResponse.xml")}}))
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,6 @@ package amazonpay
 import (
 	"context"
 	"errors"
-	"sync"
-	"time"
 )
 
 // Billing agreements created before 14 September 2019 need a
@@ -21,19 +19,9 @@ type UpdateBillingAgreementsInput struct {
 	// SubscriptionAmount, if set, is set on every agreement: only when every
 	// charge of every agreement has this amount.
 	SubscriptionAmount *Price
-	// Quota paces the calls: each operation (SetBillingAgreementDetails,
-	// ValidateBillingAgreement) gets Burst calls at once and one more every
-	// Every. The zero value uses the documented quotas: 10 and 1 per second
-	// live, 2 and 1 per 2 seconds in the sandbox.
-	Quota Quota
-	// Concurrency is how many agreements are worked on at once (default 2).
+	// Concurrency is how many agreements are worked on at once (default
+	// 2). The client's RateLimiter paces the calls (WithRateLimiter).
 	Concurrency int
-}
-
-// Quota is a request quota as MWS documents them: a burst and a restore rate.
-type Quota struct {
-	Burst int
-	Every time.Duration
 }
 
 // UpdateOutcome sums up what happened to one billing agreement.
@@ -62,7 +50,7 @@ type BillingAgreementUpdateResult struct {
 
 // UpdateBillingAgreements calls SetBillingAgreementDetails (type and
 // subscription amount) then ValidateBillingAgreement for each agreement, a
-// few at a time and within the documented quotas. A failure of one
+// few at a time, paced by the client's RateLimiter. A failure of one
 // agreement never stops the others; results come in the order of the ids.
 // Running it again on the same list is safe: it sets the same values and
 // validates again. The error is non-nil only for invalid input (nothing is
@@ -76,8 +64,8 @@ func (c *Client) UpdateBillingAgreements(ctx context.Context, in *UpdateBillingA
 	v.present("AmazonBillingAgreementIDs", len(in.AmazonBillingAgreementIDs) > 0)
 	v.required("BillingAgreementType", string(in.BillingAgreementType))
 	oneOf(&v, "BillingAgreementType", in.BillingAgreementType, CustomerInitiatedTransaction, MerchantInitiatedTransaction)
-	if in.Quota.Burst < 0 || in.Quota.Every < 0 || in.Concurrency < 0 {
-		v.fail("Quota", "must not be negative")
+	if in.Concurrency < 0 {
+		v.fail("Concurrency", "must not be negative")
 	}
 	if v.err != nil {
 		return nil, v.err
@@ -94,63 +82,23 @@ func (c *Client) UpdateBillingAgreements(ctx context.Context, in *UpdateBillingA
 			return nil, err
 		}
 	}
-	quota := in.Quota
-	if quota.Burst == 0 || quota.Every == 0 {
-		quota = Quota{Burst: 10, Every: time.Second}
-		if c.cfg.Sandbox {
-			quota = Quota{Burst: 2, Every: 2 * time.Second}
-		}
-	}
 	workers := in.Concurrency
 	if workers == 0 {
 		workers = 2
 	}
-	setPacer, validatePacer := newPacer(quota), newPacer(quota)
-
 	results := make([]BillingAgreementUpdateResult, len(in.AmazonBillingAgreementIDs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(results)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = c.updateBillingAgreement(ctx, in, in.AmazonBillingAgreementIDs[i], setPacer, validatePacer, opts)
-			}
-		}()
-	}
-	var ctxErr error
-feed:
-	for i := range results {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			ctxErr = ctx.Err()
-			for j := i; j < len(results); j++ {
-				results[j] = BillingAgreementUpdateResult{AmazonBillingAgreementID: in.AmazonBillingAgreementIDs[j],
-					Outcome: UpdateFailed, Err: ctxErr}
-			}
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if ctxErr == nil {
-		ctxErr = ctx.Err()
-	}
-	return results, ctxErr
+	err := runBatch(ctx, len(results), workers, func(i int) {
+		results[i] = c.updateBillingAgreement(ctx, in, in.AmazonBillingAgreementIDs[i], opts)
+	}, func(i int, err error) {
+		results[i] = BillingAgreementUpdateResult{AmazonBillingAgreementID: in.AmazonBillingAgreementIDs[i], Outcome: UpdateFailed, Err: err}
+	})
+	return results, err
 }
 
-func (c *Client) updateBillingAgreement(ctx context.Context, in *UpdateBillingAgreementsInput, id string, setPacer, validatePacer *pacer, opts []CallOption) BillingAgreementUpdateResult {
+func (c *Client) updateBillingAgreement(ctx context.Context, in *UpdateBillingAgreementsInput, id string, opts []CallOption) BillingAgreementUpdateResult {
 	res := BillingAgreementUpdateResult{AmazonBillingAgreementID: id, Outcome: UpdateFailed}
-	if res.Err = setPacer.wait(ctx); res.Err != nil {
-		return res
-	}
 	_, res.Err = c.SetBillingAgreementDetails(ctx, in.setInput(id), opts...)
 	if res.Err != nil {
-		return res
-	}
-	if res.Err = validatePacer.wait(ctx); res.Err != nil {
 		return res
 	}
 	out, err := c.ValidateBillingAgreement(ctx, &ValidateBillingAgreementInput{AmazonBillingAgreementID: id}, opts...)
@@ -180,38 +128,5 @@ func (in *UpdateBillingAgreementsInput) setInput(id string) *SetBillingAgreement
 			BillingAgreementType: in.BillingAgreementType,
 			SubscriptionAmount:   in.SubscriptionAmount,
 		},
-	}
-}
-
-// pacer is a token bucket: burst tokens, one more every interval.
-type pacer struct {
-	mu     sync.Mutex
-	tokens float64
-	burst  float64
-	every  time.Duration
-	last   time.Time
-}
-
-func newPacer(q Quota) *pacer {
-	return &pacer{tokens: float64(q.Burst), burst: float64(q.Burst), every: q.Every, last: time.Now()}
-}
-
-// wait takes a token, waiting for one if none is left, or returns ctx's error.
-func (p *pacer) wait(ctx context.Context) error {
-	for {
-		p.mu.Lock()
-		now := time.Now()
-		p.tokens = min(p.burst, p.tokens+float64(now.Sub(p.last))/float64(p.every))
-		p.last = now
-		if p.tokens >= 1 {
-			p.tokens--
-			p.mu.Unlock()
-			return nil
-		}
-		d := time.Duration((1 - p.tokens) * float64(p.every))
-		p.mu.Unlock()
-		if err := sleepCtx(ctx, d); err != nil {
-			return err
-		}
 	}
 }

@@ -862,6 +862,44 @@ func convenienceRows() []badInput {
 		}).issue7("Charge validates every step before sending"),
 	)
 
+	const cbas = "ChargeBillingAgreements"
+	billingRun := func(name, field string, mut func(*ChargeBillingAgreementsInput)) badInput {
+		return convenience(cbas, cbas, field, name, func(ctx context.Context, c *Client) error {
+			in := &ChargeBillingAgreementsInput{PeriodKey: "2026-11", Charges: []BillingAgreementCharge{
+				{AmazonBillingAgreementID: catBA, Amount: catEUR("9.99")},
+				{AmazonBillingAgreementID: "C02-7777777-8888888", Amount: catEUR("19.99")},
+			}}
+			mut(in)
+			_, err := c.ChargeBillingAgreements(ctx, in)
+			return err
+		})
+	}
+	add(
+		convenience(cbas, cbas, "input", "nil input", func(ctx context.Context, c *Client) error {
+			_, err := c.ChargeBillingAgreements(ctx, nil)
+			return err
+		}),
+		billingRun("no period key", "PeriodKey", func(in *ChargeBillingAgreementsInput) { in.PeriodKey = " " }),
+		billingRun("no charges", "Charges", func(in *ChargeBillingAgreementsInput) { in.Charges = nil }),
+		billingRun("negative concurrency", "Concurrency", func(in *ChargeBillingAgreementsInput) { in.Concurrency = -1 }),
+		billingRun("agreement twice", "AmazonBillingAgreementId", func(in *ChargeBillingAgreementsInput) {
+			in.Charges[1].AmazonBillingAgreementID = in.Charges[0].AmazonBillingAgreementID
+		}),
+		billingRun("order reference id", "AmazonBillingAgreementId", func(in *ChargeBillingAgreementsInput) {
+			in.Charges[1].AmazonBillingAgreementID = catORO
+		}),
+		billingRun("no amount", "AuthorizationAmount.Amount", func(in *ChargeBillingAgreementsInput) { in.Charges[1].Amount = nil }),
+		billingRun("negative amount", "AuthorizationAmount.Amount", func(in *ChargeBillingAgreementsInput) { in.Charges[1].Amount = catEUR("-9.99") }),
+		billingRun("fullwidth digit", "AuthorizationAmount.Amount", func(in *ChargeBillingAgreementsInput) { in.Charges[1].Amount = catEUR("９.99") }),
+		billingRun("unknown currency", "AuthorizationAmount.CurrencyCode", func(in *ChargeBillingAgreementsInput) {
+			in.Charges[1].Amount = &Price{Amount: "9.99", CurrencyCode: "XTS"}
+		}),
+		billingRun("note of 256", "SellerAuthorizationNote", func(in *ChargeBillingAgreementsInput) { in.SellerAuthorizationNote = chars(256) }),
+		billingRun("soft descriptor of 17", "SoftDescriptor", func(in *ChargeBillingAgreementsInput) { in.SoftDescriptor = strings.Repeat("d", 17) }),
+		billingRun("timeout 1441", "TransactionTimeout", func(in *ChargeBillingAgreementsInput) { in.TransactionTimeout = Int(1441) }),
+		billingRun("U+FFFE in the seller note", "SellerNote", func(in *ChargeBillingAgreementsInput) { in.SellerNote = "note\ufffe" }),
+	)
+
 	update := func(name, op, field string, mut func(*UpdateBillingAgreementsInput)) badInput {
 		return convenience("UpdateBillingAgreements", op, field, name, func(ctx context.Context, c *Client) error {
 			in := &UpdateBillingAgreementsInput{AmazonBillingAgreementIDs: []string{catBA, "C02-7777777-8888888"},
@@ -889,9 +927,7 @@ func convenienceRows() []badInput {
 		update("lower-case type", ubas, "BillingAgreementType", func(in *UpdateBillingAgreementsInput) {
 			in.BillingAgreementType = "customerinitiatedtransaction"
 		}),
-		update("negative burst", ubas, "Quota", func(in *UpdateBillingAgreementsInput) { in.Quota.Burst = -1 }),
-		update("negative interval", ubas, "Quota", func(in *UpdateBillingAgreementsInput) { in.Quota.Every = -time.Second }),
-		update("negative concurrency", ubas, "Quota", func(in *UpdateBillingAgreementsInput) { in.Concurrency = -1 }),
+		update("negative concurrency", ubas, "Concurrency", func(in *UpdateBillingAgreementsInput) { in.Concurrency = -1 }),
 		update("negative subscription amount", "SetBillingAgreementDetails", "BillingAgreementAttributes.SubscriptionAmount.Amount",
 			func(in *UpdateBillingAgreementsInput) { in.SubscriptionAmount = catEUR("-9.99") }).issue7("UpdateBillingAgreements validates the shared attributes first"),
 		update("lower-case subscription currency", "SetBillingAgreementDetails", "BillingAgreementAttributes.SubscriptionAmount.CurrencyCode",

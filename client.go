@@ -36,6 +36,7 @@ type Client struct {
 	hc          *http.Client
 	now         func() time.Time
 	retry       RetryPolicy
+	limiter     RateLimiter // nil: no client-side pacing
 	logger      *slog.Logger
 	userAgent   string
 	// userAgentHeader is userAgent as a header value, shared by requests.
@@ -209,6 +210,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		cfg:     cfg,
 		now:     time.Now,
 		retry:   DefaultRetryPolicy(),
+		limiter: NewLocalLimiter(Quotas{Sandbox: cfg.Sandbox}),
 		maxBody: 10 << 20,
 	}
 	WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c)
@@ -454,12 +456,18 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 			break
 		}
 	}
+	seller := paramValue(params, "SellerId")
 	for attempt := 1; ; attempt++ {
 		if cerr := ctx.Err(); cerr != nil {
 			return ambiguous, abandoned(action, attempt-1, cerr, err)
 		}
 		if err != nil && mayHaveActed(err) {
 			ambiguous = true
+		}
+		if werr := c.pace(ctx, seller, action); werr != nil {
+			// The limiter refused (its context ended, a fleet limiter is
+			// down): nothing more is sent.
+			return ambiguous, abandoned(action, attempt-1, werr, err)
 		}
 		params[ts].value = c.timestamp()
 		start := time.Now()
@@ -469,6 +477,7 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 			err = &RequestError{Operation: action, Attempts: attempt, Err: err}
 		}
 		c.logAttempt(ctx, action, attempt, status, out, err, time.Since(start))
+		c.observeThrottle(seller, action, err)
 		if attempt > c.retry.MaxRetries || !retryable(repeatable, err) {
 			break
 		}

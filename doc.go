@@ -26,7 +26,7 @@
 // are never followed, whatever the client's CheckRedirect), WithEndpoint
 // (another host, e.g. an amazonpaytest server), WithClock, WithRetryPolicy,
 // WithLogger (log/slog), WithAppInfo (User-Agent), WithMaxResponseBytes,
-// WithProfileEndpoint (Login with Amazon).
+// WithProfileEndpoint (Login with Amazon), WithRateLimiter (quota pacing).
 // Per call: WithSellerID and WithMWSAuthToken, for solution providers.
 //
 // # Regions and sandbox
@@ -51,9 +51,10 @@
 // Confirmation Flow first), GetPaymentDetails (an order reference with every
 // authorization, capture and refund), ListOrderReferenceAll (an iterator
 // over every page), UpdateBillingAgreements (the PSD2 update of existing
-// billing agreements, paced within the quotas), GetUserInfo (the buyer's
-// Login with Amazon profile) and NewReferenceID. Each checks the input of
-// every call it will make before its first one.
+// billing agreements), ChargeBillingAgreements (the monthly billing run:
+// one idempotent AuthorizeOnBillingAgreement per agreement and period),
+// GetUserInfo (the buyer's Login with Amazon profile) and NewReferenceID.
+// Each checks the input of every call it will make before its first one.
 //
 // # The SCA flow for one-time purchases (EU/UK)
 //
@@ -120,6 +121,13 @@
 // shows the target state. Errors of a transport that are not network
 // failures (a mocked transport with no responder) are not retried. See
 // RetryPolicy.
+//
+// The client also paces itself so that MWS does not throttle it: before
+// every attempt it waits for its RateLimiter, by default a LocalLimiter
+// with one token bucket per seller and operation and the documented
+// quotas (DefaultQuota) of the sandbox or production. A fleet of processes
+// sharing a seller's quota uses a shared limiter, e.g. the redisquota
+// module on Redis. WithRateLimiter(nil) turns pacing off.
 //
 // # Testing
 //

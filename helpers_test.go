@@ -39,8 +39,9 @@ func testConfig() Config {
 // testEndpoint is where the test client posts.
 const testEndpoint = "https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01"
 
-// newTestClient returns a client with a fixed clock, no retry waits, and a
-// private httpmock transport, so tests can run in parallel.
+// newTestClient returns a client with a fixed clock, no retry waits, no
+// client-side pacing, and a private httpmock transport, so tests can run
+// in parallel.
 func newTestClient(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	return newTestClientConfig(t, testConfig(), opts...)
@@ -54,6 +55,7 @@ func newTestClientConfig(t *testing.T, cfg Config, opts ...Option) (*Client, *ht
 		WithHTTPClient(&http.Client{Transport: mt}),
 		WithClock(func() time.Time { return testNow }),
 		WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}),
+		WithRateLimiter(nil),
 	}
 	c, err := NewClient(cfg, append(base, opts...)...)
 	require.NoError(t, err)

@@ -43,6 +43,7 @@ type config struct {
 	authLifetime                time.Duration
 	throttle                    ThrottleMode
 	quotas                      map[string]Quota
+	throttleClock               func() time.Time
 	seed                        uint64
 	seeded                      bool
 	delegated                   map[string]string // seller id → MWSAuthToken
@@ -555,7 +556,9 @@ func (s *Server) Endpoint() string { return s.URL + s.Path() }
 // AmazonPay returns an *amazonpay.Client wired to the server: its
 // credentials, Login with Amazon client id and profile endpoint, region and
 // section, its *http.Client, its URL, the sandbox clock (so Timestamps
-// match) and a retry policy with millisecond waits.
+// match), a retry policy with millisecond waits, and no client-side pacing:
+// the sandbox's quotas run on its own clock, which Advance moves (pass
+// amazonpay.WithRateLimiter to pace anyway).
 // opts are applied after these and may override them. It panics if
 // amazonpay.NewClient fails, which only a bad option can cause.
 func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
@@ -565,6 +568,7 @@ func (s *Server) AmazonPay(opts ...amazonpay.Option) *amazonpay.Client {
 		amazonpay.WithProfileEndpoint(s.URL),
 		amazonpay.WithClock(s.Now),
 		amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}),
+		amazonpay.WithRateLimiter(nil),
 	}
 	c, err := amazonpay.NewClient(amazonpay.Config{
 		SellerID:    s.cfg.sellerID,

@@ -39,6 +39,14 @@ func WithQuota(action string, q Quota) Option {
 	}
 }
 
+// WithThrottleClock makes the buckets refill on now instead of the sandbox
+// clock, e.g. time.Now, to measure a client's pacing against quotas that
+// restore in real time (scale them down with WithQuota to keep runs short).
+// Everything else stays on the sandbox clock.
+func WithThrottleClock(now func() time.Time) Option {
+	return func(c *config) { c.throttleClock = now }
+}
+
 // QuotaOf returns the documented quota of action under mode (spec §8.6),
 // and false for ThrottleOff or an unknown action.
 func QuotaOf(mode ThrottleMode, action string) (Quota, bool) {
@@ -81,16 +89,20 @@ func (h *Handler) throttle(seller, action string) *apiError {
 	if !ok || q.Max <= 0 {
 		return nil
 	}
+	now := h.now
+	if h.cfg.throttleClock != nil {
+		now = h.cfg.throttleClock()
+	}
 	key := seller + "/" + action
 	b := h.buckets[key]
 	if b == nil {
-		b = &bucket{q: q, tokens: float64(q.Max), at: h.now}
+		b = &bucket{q: q, tokens: float64(q.Max), at: now}
 		h.buckets[key] = b
 	}
 	if q.Restore > 0 {
-		b.tokens += float64(h.now.Sub(b.at)) / float64(q.Restore)
+		b.tokens += float64(now.Sub(b.at)) / float64(q.Restore)
 	}
-	b.at = h.now
+	b.at = now
 	if b.tokens > float64(q.Max) {
 		b.tokens = float64(q.Max)
 	}

@@ -1,6 +1,7 @@
 package amazonpaytest_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -131,4 +132,34 @@ func TestQuotaTable(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = amazonpaytest.QuotaOf(amazonpaytest.ThrottleLive, "NoSuchAction")
 	assert.False(t, ok)
+}
+
+func TestThrottleClock(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	srv := newServer(t, amazonpaytest.WithThrottleClock(clock),
+		amazonpaytest.WithQuota("GetServiceStatus", amazonpaytest.Quota{Max: 1, Restore: time.Minute}))
+	c := srv.AmazonPay(amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{}))
+	_, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
+	require.NoError(t, err)
+	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
+	assert.ErrorIs(t, err, amazonpay.ErrorRequestThrottled)
+
+	srv.Advance(time.Hour) // the sandbox clock no longer refills the bucket
+	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
+	assert.ErrorIs(t, err, amazonpay.ErrorRequestThrottled)
+
+	mu.Lock()
+	now = now.Add(time.Minute) // the throttle clock does
+	mu.Unlock()
+	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
+	require.NoError(t, err)
+	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
+	assert.ErrorIs(t, err, amazonpay.ErrorRequestThrottled)
 }

@@ -1,0 +1,241 @@
+package amazonpay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDefaultQuota(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		action  string
+		sandbox bool
+		want    Quota
+	}{
+		{"AuthorizeOnBillingAgreement", false, Quota{10, time.Second}},
+		{"AuthorizeOnBillingAgreement", true, Quota{2, 2 * time.Second}},
+		{"Authorize", false, Quota{10, time.Second}},
+		{"Capture", true, Quota{2, 2 * time.Second}},
+		{"GetOrderReferenceDetails", false, Quota{20, 500 * time.Millisecond}},
+		{"GetBillingAgreementDetails", true, Quota{5, time.Second}},
+		{"GetMerchantAccountStatus", false, Quota{20, 500 * time.Millisecond}},
+		{"GetServiceStatus", false, Quota{2, 5 * time.Minute}},
+		{"GetServiceStatus", true, Quota{2, 5 * time.Minute}},
+		{"GetProviderCreditDetails", false, Quota{10, time.Second}}, // not in the table: the common quota
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, DefaultQuota(tc.action, tc.sandbox), "%s sandbox=%t", tc.action, tc.sandbox)
+	}
+	q := Quotas{Sandbox: true, Override: map[string]Quota{"Capture": {Burst: 7, Every: time.Minute}, "Refund": {}}}
+	assert.Equal(t, Quota{7, time.Minute}, q.For("Capture"))
+	assert.Equal(t, Quota{2, 2 * time.Second}, q.For("Authorize"))
+	assert.False(t, q.For("Refund").Limited())
+	assert.Equal(t, 9, Quota{10, time.Second}.ClientBurst())
+	assert.Equal(t, 1, Quota{2, time.Second}.ClientBurst())
+	assert.Equal(t, 1, Quota{1, time.Second}.ClientBurst())
+}
+
+// hourly makes a limiter whose buckets refill once an hour, so that
+// whether Wait must wait is known without looking at a clock: a wait past
+// a one-minute deadline fails at once.
+func hourly(burst int) *LocalLimiter {
+	q := Quota{Burst: burst, Every: time.Hour}
+	return NewLocalLimiter(Quotas{Override: map[string]Quota{"Authorize": q, "Capture": q, "Refund": {}}})
+}
+
+func minuteCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestLocalLimiterBucketsPerSellerAndOperation(t *testing.T) {
+	t.Parallel()
+	l := hourly(4) // the client takes 3 at once
+	ctx := minuteCtx(t)
+	for i := 0; i < 3; i++ {
+		require.NoError(t, l.Wait(ctx, "A1", "Authorize"), i)
+	}
+	err := l.Wait(ctx, "A1", "Authorize")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "Authorize quota")
+	// A refused wait takes no token: still refused, not queued further.
+	assert.ErrorIs(t, l.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded)
+
+	require.NoError(t, l.Wait(ctx, "A1", "Capture"), "another operation has its own bucket")
+	require.NoError(t, l.Wait(ctx, "A2", "Authorize"), "another seller has its own bucket")
+	for i := 0; i < 50; i++ {
+		require.NoError(t, l.Wait(ctx, "A1", "Refund"), "a zero override is not limited")
+	}
+
+	// Without a deadline, Wait blocks until ctx is cancelled.
+	cctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- l.Wait(cctx, "A1", "Authorize") }()
+	cancel()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wait did not end with its context")
+	}
+}
+
+func TestLocalLimiterThrottledDrainsTheBucket(t *testing.T) {
+	t.Parallel()
+	l := hourly(10)
+	ctx := minuteCtx(t)
+	require.NoError(t, l.Wait(ctx, "A1", "Authorize"))
+	l.Throttled("A1", "Authorize")
+	assert.ErrorIs(t, l.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded, "8 tokens were left, and drained")
+	require.NoError(t, l.Wait(ctx, "A1", "Capture"), "other buckets keep their tokens")
+	require.NoError(t, l.Wait(ctx, "A2", "Authorize"))
+	l.Throttled("A1", "Refund") // unlimited: nothing to drain, no panic
+}
+
+// recordingLimiter records every Wait and every Throttled, and fails Wait
+// with err once calls reach failAt (0: never).
+type recordingLimiter struct {
+	mu        sync.Mutex
+	waits     []string
+	throttled []string
+	failAt    int
+	err       error
+	sleep     time.Duration
+}
+
+func (l *recordingLimiter) Wait(ctx context.Context, seller, action string) error {
+	l.mu.Lock()
+	l.waits = append(l.waits, seller+"/"+action)
+	n := len(l.waits)
+	l.mu.Unlock()
+	time.Sleep(l.sleep)
+	if l.failAt > 0 && n >= l.failAt {
+		return l.err
+	}
+	return nil
+}
+
+func (l *recordingLimiter) Throttled(seller, action string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.throttled = append(l.throttled, seller+"/"+action)
+}
+
+func (l *recordingLimiter) get() (waits, throttled []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.waits...), append([]string(nil), l.throttled...)
+}
+
+func TestRateLimiterBeforeEveryAttempt(t *testing.T) {
+	t.Parallel()
+	l := &recordingLimiter{}
+	c, mt := newTestClient(t, WithRateLimiter(l))
+	rec := respondSeq(mt, fixtureResponder(t, 503, "Throttled.xml"), fixtureResponder(t, 500, "InternalServerError.xml"),
+		fixtureResponder(t, 200, "ConfirmOrderReferenceResponse.xml"))
+	_, err := c.ConfirmOrderReference(context.Background(), confirmInput(), WithSellerID("A2OTHER"))
+	require.NoError(t, err)
+	assert.Equal(t, 3, rec.count())
+	waits, throttled := l.get()
+	want := "A2OTHER/ConfirmOrderReference"
+	assert.Equal(t, []string{want, want, want}, waits, "one wait per attempt, retries included, for the seller of the call")
+	assert.Equal(t, []string{want}, throttled, "told of RequestThrottled only, not of InternalServerError")
+}
+
+func TestRateLimiterErrorEndsTheCallBeforeIO(t *testing.T) {
+	t.Parallel()
+	quotaErr := errors.New("quota store down")
+	l := &recordingLimiter{failAt: 1, err: quotaErr}
+	c, mt := newTestClient(t, WithRateLimiter(l))
+	rec := respond(t, mt, 200, "ConfirmOrderReferenceResponse.xml")
+	_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
+	assert.ErrorIs(t, err, quotaErr)
+	var reqErr *RequestError
+	require.True(t, errors.As(err, &reqErr))
+	assert.Equal(t, 0, reqErr.Attempts)
+	assert.Equal(t, "ConfirmOrderReference", reqErr.Operation)
+	assert.Equal(t, 0, rec.count(), "nothing was sent")
+
+	// Before a retry: the first attempt's error is kept alongside.
+	l2 := &recordingLimiter{failAt: 2, err: quotaErr}
+	c2, mt2 := newTestClient(t, WithRateLimiter(l2))
+	rec2 := respond(t, mt2, 503, "Throttled.xml")
+	_, err = c2.ConfirmOrderReference(context.Background(), confirmInput())
+	assert.ErrorIs(t, err, quotaErr)
+	assert.ErrorIs(t, err, ErrorRequestThrottled)
+	require.True(t, errors.As(err, &reqErr))
+	assert.Equal(t, 1, reqErr.Attempts)
+	assert.Equal(t, 1, rec2.count())
+}
+
+// The default limiter paces by the documented quota of the environment: a
+// sandbox client sends one ConfirmOrderReference at once (burst 2, one kept
+// in reserve; the next token comes 2 s later), a live client nine (burst
+// 10, the next after 1 s); one more is refused at once under a short
+// deadline, before any I/O.
+func TestDefaultPacingFollowsSandbox(t *testing.T) {
+	t.Parallel()
+	for _, sandbox := range []bool{true, false} {
+		cfg := testConfig()
+		cfg.Sandbox = sandbox
+		mt := httpmock.NewMockTransport()
+		c, err := NewClient(cfg, WithHTTPClient(&http.Client{Transport: mt}), WithClock(func() time.Time { return testNow }))
+		require.NoError(t, err)
+		rec, r := record(httpmock.NewBytesResponder(200, fixture(t, "ConfirmOrderReferenceResponse.xml")))
+		mt.RegisterResponder(http.MethodPost, c.Endpoint(), r)
+		burst := 9
+		if sandbox {
+			burst = 1
+		}
+		for i := 0; i < burst; i++ {
+			_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
+			require.NoError(t, err, "sandbox=%t call %d", sandbox, i)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		_, err = c.ConfirmOrderReference(ctx, confirmInput())
+		cancel()
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "sandbox=%t", sandbox)
+		assert.Equal(t, burst, rec.count(), "the refused call sent nothing")
+	}
+
+	// WithRateLimiter(nil): no pacing.
+	c, mt := newTestClient(t)
+	rec := respond(t, mt, 200, "ConfirmOrderReferenceResponse.xml")
+	ctx := minuteCtx(t)
+	for i := 0; i < 20; i++ {
+		_, err := c.ConfirmOrderReference(ctx, confirmInput())
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 20, rec.count())
+}
+
+func TestRateLimiterWaitIsLogged(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	quotaErr := errors.New("quota store down")
+	l := &recordingLimiter{sleep: 5 * time.Millisecond, failAt: 2, err: quotaErr}
+	c, mt := newTestClient(t, WithRateLimiter(l), WithLogger(logger))
+	respond(t, mt, 200, "ConfirmOrderReferenceResponse.xml")
+	_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
+	require.NoError(t, err)
+	_, err = c.ConfirmOrderReference(context.Background(), confirmInput())
+	require.ErrorIs(t, err, quotaErr)
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	assert.Regexp(t, `level=DEBUG msg="amazonpay: rate limiter wait" operation=ConfirmOrderReference wait=\d+(\.\d+)?ms\n`, out)
+	assert.Regexp(t, `level=DEBUG msg="amazonpay: rate limiter wait" operation=ConfirmOrderReference wait=\S+ error="quota store down"\n`, out)
+}
