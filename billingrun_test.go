@@ -242,7 +242,7 @@ func TestChargeBillingAgreementsPacedByQuota(t *testing.T) {
 	t.Parallel()
 	q := amazonpay.Quota{Burst: 3, Every: 200 * time.Millisecond}
 	srv := amazonpaytest.NewServer(amazonpaytest.WithThrottleClock(time.Now),
-		amazonpaytest.WithQuota("AuthorizeOnBillingAgreement", amazonpaytest.Quota{Max: q.Burst, Restore: q.Every}))
+		amazonpaytest.WithQuota("AuthorizeOnBillingAgreement", q))
 	defer srv.Close()
 	setup := srv.AmazonPay()
 	var charges []amazonpay.BillingAgreementCharge

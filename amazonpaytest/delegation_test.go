@@ -149,7 +149,7 @@ func TestDelegatedSellerBillingAgreements(t *testing.T) {
 func TestDelegatedSellerThrottledApart(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, amazonpaytest.WithDelegatedSeller(delegate, delegateToken),
-		amazonpaytest.WithQuota("GetServiceStatus", amazonpaytest.Quota{Max: 1}))
+		amazonpaytest.WithQuota("GetServiceStatus", amazonpaytest.Quota{Burst: 1}))
 	c := srv.AmazonPay(amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{}))
 	_, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	require.NoError(t, err)

@@ -13,11 +13,11 @@ import (
 func ExampleWithThrottleClock() {
 	// Quotas that restore in real time, 20 times faster than MWS's: a client
 	// paced with the same quota is never throttled.
-	q := amazonpaytest.Quota{Max: 10, Restore: 50 * time.Millisecond}
+	q := amazonpaytest.Quota{Burst: 10, Every: 50 * time.Millisecond}
 	srv := amazonpaytest.NewServer(amazonpaytest.WithThrottleClock(time.Now), amazonpaytest.WithQuota("GetServiceStatus", q))
 	defer srv.Close()
 	c := srv.AmazonPay(amazonpay.WithRateLimiter(amazonpay.NewLocalLimiter(amazonpay.Quotas{
-		Override: map[string]amazonpay.Quota{"GetServiceStatus": {Burst: q.Max, Every: q.Restore}}})))
+		Override: map[string]amazonpay.Quota{"GetServiceStatus": q}})))
 	throttled := 0
 	for range 12 {
 		_, err := c.GetServiceStatus(context.Background(), &amazonpay.GetServiceStatusInput{})

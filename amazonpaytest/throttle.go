@@ -2,6 +2,8 @@ package amazonpaytest
 
 import (
 	"time"
+
+	"github.com/amazonpay-go/amazonpay"
 )
 
 // ThrottleMode selects the request quotas the sandbox enforces.
@@ -17,11 +19,10 @@ const (
 	ThrottleLive
 )
 
-// Quota is a token bucket: Max requests at once, one more every Restore.
-type Quota struct {
-	Max     int
-	Restore time.Duration
-}
+// Quota is amazonpay.Quota: Burst requests at once, one more every Every.
+// The sandbox and the client's limiter read quotas from one table,
+// amazonpay.DefaultQuota.
+type Quota = amazonpay.Quota
 
 // WithThrottling makes the sandbox answer 503 RequestThrottled when an
 // operation's quota is used up. Buckets refill on the sandbox clock, so a
@@ -53,24 +54,10 @@ func QuotaOf(mode ThrottleMode, action string) (Quota, bool) {
 	if mode == ThrottleOff {
 		return Quota{}, false
 	}
-	live := mode == ThrottleLive
-	switch action {
-	case "GetServiceStatus":
-		return Quota{2, 5 * time.Minute}, true
-	case "GetAuthorizationDetails", "GetCaptureDetails", "GetOrderReferenceDetails",
-		"GetRefundDetails", "GetBillingAgreementDetails", "GetMerchantAccountStatus":
-		if live {
-			return Quota{20, 500 * time.Millisecond}, true
-		}
-		return Quota{5, time.Second}, true
-	}
-	if _, ok := ops[action]; !ok {
+	if _, ok := ops[action]; !ok && action != "GetServiceStatus" {
 		return Quota{}, false
 	}
-	if live {
-		return Quota{10, time.Second}, true
-	}
-	return Quota{2, 2 * time.Second}, true
+	return amazonpay.DefaultQuota(action, mode == ThrottleSandbox), true
 }
 
 type bucket struct {
@@ -86,7 +73,7 @@ func (h *Handler) throttle(seller, action string) *apiError {
 	if !ok {
 		q, ok = QuotaOf(h.cfg.throttle, action)
 	}
-	if !ok || q.Max <= 0 {
+	if !ok || q.Burst <= 0 {
 		return nil
 	}
 	now := h.now
@@ -96,15 +83,15 @@ func (h *Handler) throttle(seller, action string) *apiError {
 	key := seller + "/" + action
 	b := h.buckets[key]
 	if b == nil {
-		b = &bucket{q: q, tokens: float64(q.Max), at: now}
+		b = &bucket{q: q, tokens: float64(q.Burst), at: now}
 		h.buckets[key] = b
 	}
-	if q.Restore > 0 {
-		b.tokens += float64(now.Sub(b.at)) / float64(q.Restore)
+	if q.Every > 0 {
+		b.tokens += float64(now.Sub(b.at)) / float64(q.Every)
 	}
 	b.at = now
-	if b.tokens > float64(q.Max) {
-		b.tokens = float64(q.Max)
+	if b.tokens > float64(q.Burst) {
+		b.tokens = float64(q.Burst)
 	}
 	if b.tokens < 1 {
 		// MWS leaves Type empty on throttled calls.

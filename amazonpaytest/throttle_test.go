@@ -97,7 +97,7 @@ func TestThrottlingLiveAndServiceStatus(t *testing.T) {
 
 func TestQuotaOverride(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, amazonpaytest.WithQuota("GetServiceStatus", amazonpaytest.Quota{Max: 1, Restore: time.Minute}))
+	srv := newServer(t, amazonpaytest.WithQuota("GetServiceStatus", amazonpaytest.Quota{Burst: 1, Every: time.Minute}))
 	c := srv.AmazonPay(amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{}))
 	_, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	require.NoError(t, err)
@@ -116,12 +116,12 @@ func TestQuotaTable(t *testing.T) {
 		action string
 		want   amazonpaytest.Quota
 	}{
-		{amazonpaytest.ThrottleSandbox, "Authorize", amazonpaytest.Quota{Max: 2, Restore: 2 * time.Second}},
-		{amazonpaytest.ThrottleLive, "Authorize", amazonpaytest.Quota{Max: 10, Restore: time.Second}},
-		{amazonpaytest.ThrottleSandbox, "GetOrderReferenceDetails", amazonpaytest.Quota{Max: 5, Restore: time.Second}},
-		{amazonpaytest.ThrottleLive, "GetBillingAgreementDetails", amazonpaytest.Quota{Max: 20, Restore: 500 * time.Millisecond}},
-		{amazonpaytest.ThrottleLive, "GetServiceStatus", amazonpaytest.Quota{Max: 2, Restore: 5 * time.Minute}},
-		{amazonpaytest.ThrottleSandbox, "AuthorizeOnBillingAgreement", amazonpaytest.Quota{Max: 2, Restore: 2 * time.Second}},
+		{amazonpaytest.ThrottleSandbox, "Authorize", amazonpaytest.Quota{Burst: 2, Every: 2 * time.Second}},
+		{amazonpaytest.ThrottleLive, "Authorize", amazonpaytest.Quota{Burst: 10, Every: time.Second}},
+		{amazonpaytest.ThrottleSandbox, "GetOrderReferenceDetails", amazonpaytest.Quota{Burst: 5, Every: time.Second}},
+		{amazonpaytest.ThrottleLive, "GetBillingAgreementDetails", amazonpaytest.Quota{Burst: 20, Every: 500 * time.Millisecond}},
+		{amazonpaytest.ThrottleLive, "GetServiceStatus", amazonpaytest.Quota{Burst: 2, Every: 5 * time.Minute}},
+		{amazonpaytest.ThrottleSandbox, "AuthorizeOnBillingAgreement", amazonpaytest.Quota{Burst: 2, Every: 2 * time.Second}},
 	}
 	for _, tc := range cases {
 		q, ok := amazonpaytest.QuotaOf(tc.mode, tc.action)
@@ -144,7 +144,7 @@ func TestThrottleClock(t *testing.T) {
 		return now
 	}
 	srv := newServer(t, amazonpaytest.WithThrottleClock(clock),
-		amazonpaytest.WithQuota("GetServiceStatus", amazonpaytest.Quota{Max: 1, Restore: time.Minute}))
+		amazonpaytest.WithQuota("GetServiceStatus", amazonpaytest.Quota{Burst: 1, Every: time.Minute}))
 	c := srv.AmazonPay(amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{}))
 	_, err := c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	require.NoError(t, err)

@@ -76,7 +76,7 @@ func benchFleet(b *testing.B, workers int, limiter func(worker int) amazonpay.Ra
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		srv := amazonpaytest.NewServer(amazonpaytest.WithThrottleClock(time.Now),
-			amazonpaytest.WithQuota("AuthorizeOnBillingAgreement", amazonpaytest.Quota{Max: fleetQuota.Burst, Restore: fleetQuota.Every}))
+			amazonpaytest.WithQuota("AuthorizeOnBillingAgreement", fleetQuota))
 		agreements := openAgreements(b, srv, fleetCalls)
 		var counter retryCounter
 		clients := make([]*amazonpay.Client, workers)

@@ -144,7 +144,7 @@ func TestFleetIsNeverThrottled(t *testing.T) {
 	rdb := startRedis(t)
 	q := amazonpay.Quota{Burst: 3, Every: 200 * time.Millisecond}
 	srv := amazonpaytest.NewServer(amazonpaytest.WithThrottleClock(time.Now),
-		amazonpaytest.WithQuota("AuthorizeOnBillingAgreement", amazonpaytest.Quota{Max: q.Burst, Restore: q.Every}))
+		amazonpaytest.WithQuota("AuthorizeOnBillingAgreement", q))
 	defer srv.Close()
 	agreements := openAgreements(t, srv, 9)
 	quotas := amazonpay.Quotas{Sandbox: true, Override: map[string]amazonpay.Quota{"AuthorizeOnBillingAgreement": q}}
