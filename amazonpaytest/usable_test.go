@@ -24,7 +24,10 @@ func TestClockFollowsWallClockByDefault(t *testing.T) {
 
 	// A client that stamps real time (no WithClock) is accepted.
 	c, err := amazonpay.NewClient(amazonpay.Config{SellerID: srv.SellerID(), AccessKeyID: srv.AccessKeyID(), SecretKey: srv.SecretKey(),
-		Region: srv.Region(), Sandbox: true}, amazonpay.WithEndpoint(srv.URL), amazonpay.WithHTTPClient(srv.Client()))
+		Region: srv.Region(), Sandbox: true}, amazonpay.WithEndpoint(srv.URL), amazonpay.WithHTTPClient(srv.Client()),
+		// No client-side pacing: GetServiceStatus's sandbox quota would make
+		// the second call wait 5 minutes.
+		amazonpay.WithRateLimiter(nil))
 	require.NoError(t, err)
 	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	require.NoError(t, err)
