@@ -101,8 +101,20 @@ func confirmResponseBody(b *testing.B) []byte {
 // BenchmarkConfirmOrderReferenceCall is one whole call through the public
 // API with a stub RoundTripper: validate, encode, sign, send, decode.
 func BenchmarkConfirmOrderReferenceCall(b *testing.B) {
+	benchmarkConfirmCall(b, WithRateLimiter(nil))
+}
+
+// BenchmarkConfirmOrderReferenceCallPaced is the same call through the
+// default in-process limiter, with a quota so large that it never waits:
+// the cost of asking for permission.
+func BenchmarkConfirmOrderReferenceCallPaced(b *testing.B) {
+	benchmarkConfirmCall(b, WithRateLimiter(NewLocalLimiter(Quotas{Sandbox: true,
+		Override: map[string]Quota{"ConfirmOrderReference": {Burst: 1 << 30, Every: time.Nanosecond}}})))
+}
+
+func benchmarkConfirmCall(b *testing.B, pacing Option) {
 	hc := &http.Client{Transport: stubTransport{confirmResponseBody(b)}}
-	c, err := NewClient(testConfig(), WithHTTPClient(hc), WithClock(func() time.Time { return testNow }), WithRateLimiter(nil))
+	c, err := NewClient(testConfig(), WithHTTPClient(hc), WithClock(func() time.Time { return testNow }), pacing)
 	if err != nil {
 		b.Fatal(err)
 	}

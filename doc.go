@@ -129,6 +129,20 @@
 // sharing a seller's quota uses a shared limiter, e.g. the redisquota
 // module on Redis. WithRateLimiter(nil) turns pacing off.
 //
+// # Instant Payment Notifications
+//
+// NewNotificationHandler is the shop's IPN endpoint: an http.Handler that
+// verifies each Amazon SNS POST with a NotificationVerifier before reading
+// it (body size, message type, a SigningCertURL on sns.<region>.amazonaws.com
+// checked before any fetch, the certificate chain and name, the RSA
+// signature of SignatureVersion 1 or 2, the message age, the seller's
+// topic), then calls the shop's function with the typed Notification. It
+// answers 200 when the function returns nil, 500 when it fails (SNS delivers
+// again) and 4xx for anything forged or malformed; a rejection wraps
+// ErrNotificationRejected. Notifications carry the API's own types
+// (AuthorizationDetails, CaptureDetails, ...); apply each once, by its
+// NotificationReferenceID.
+//
 // # Testing
 //
 // The package amazonpaytest is an offline Amazon Pay sandbox, shaped like
