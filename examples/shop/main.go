@@ -15,6 +15,13 @@
 // id) it serves Amazon's Widgets.js and talks to Amazon's sandbox with the
 // same code; AMAZON_PAY_SHOP_URL is then the shop's address as the buyer
 // sees it (Amazon wants https return URLs registered for the client id).
+//
+// Amazon Pay's Instant Payment Notifications arrive at POST /amazon/ipn.
+// Offline, the sandbox sends them there, signed by its test CA, and the
+// shop verifies them with the sandbox's verifier. With Amazon, set
+// <AMAZON_PAY_SHOP_URL>/amazon/ipn as the merchant URL in Seller Central
+// (an https address Amazon can reach); the shop verifies the notifications
+// against the system's root certificates.
 package main
 
 import (
@@ -27,6 +34,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
@@ -67,6 +75,7 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 	}
 
 	cfg := store.Config{BaseURL: getenv("AMAZON_PAY_SHOP_URL")}
+	var sandbox *amazonpaytest.Server
 	if getenv("AMAZON_PAY_SELLER_ID") != "" {
 		region, err := amazonpay.ParseRegion(getenv("AMAZON_PAY_REGION"))
 		if err != nil {
@@ -86,10 +95,14 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 		cfg.ClientID, cfg.WidgetsURL = getenv("AMAZON_PAY_CLIENT_ID"), widgetsURLs[region]
 		fmt.Fprintf(out, "Amazon Pay sandbox at %s (seller %s)\n", cfg.Client.Endpoint(), cfg.Client.Config().SellerID)
 	} else {
-		sandbox := amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
+		sandbox = amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
 		defer sandbox.Close()
 		cfg.Client = sandbox.AmazonPay()
 		cfg.ClientID, cfg.WidgetsURL = "amzn1.application-oa2-client.amazonpaytest", sandbox.WidgetsURL()
+		// The sandbox signs its notifications with its own test CA: trust
+		// that, and fetch its certificate in process. Without this, the
+		// shop's verifier trusts the system roots, as with Amazon.
+		cfg.NotificationVerifier = sandbox.NotificationVerifier()
 		fmt.Fprintf(out, "Amazon Pay offline sandbox at %s (seller %s, region de, EUR)\n", sandbox.URL, sandbox.SellerID())
 	}
 	shop, err := store.New(cfg)
@@ -103,6 +116,17 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 	}
 	srv := &http.Server{Handler: shop, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/"
+	if sandbox != nil {
+		// What Seller Central's merchant URL is with Amazon.
+		sandbox.AddNotificationURL(url + "amazon/ipn")
+		fmt.Fprintf(out, "Instant Payment Notifications: the sandbox sends them to %samazon/ipn\n", url)
+	} else {
+		base := strings.TrimSuffix(cfg.BaseURL, "/")
+		if base == "" {
+			base = "https://<the shop's address>"
+		}
+		fmt.Fprintf(out, "Instant Payment Notifications: set %s/amazon/ipn as the merchant URL in Seller Central\n", base)
+	}
 	fmt.Fprintf(out, "Gopher Shop: open %s in a browser (Ctrl-C stops it)\n", url)
 	if ready != nil {
 		ready <- url

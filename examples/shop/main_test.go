@@ -54,6 +54,13 @@ func TestRunServesTheShopOffline(t *testing.T) {
 	sandbox = strings.Fields(sandbox)[0]
 	assert.Contains(t, string(body), `<script async src="`+sandbox+`/widgets/Widgets.js"></script>`)
 
+	// The IPN endpoint the sandbox sends to: POST only.
+	assert.Contains(t, out.String(), "Instant Payment Notifications: the sandbox sends them to "+url+"amazon/ipn\n")
+	resp, err = http.Get(url + "amazon/ipn")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+
 	cancel()
 	require.NoError(t, <-done)
 }

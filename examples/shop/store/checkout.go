@@ -213,24 +213,35 @@ func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess 
 		http.Redirect(w, r, "/cart?payment=declined", http.StatusSeeOther)
 		return
 	}
+	// Record the order before the capture, so that the notifications the
+	// capture causes (the authorization closing) find it.
+	o := &Order{
+		No: sess.orderNo, Quantity: sess.quantity, Total: total.Amount + " " + total.CurrencyCode,
+		AmazonOrderReferenceID: sess.orderReferenceID, AuthorizationID: a.AmazonAuthorizationID,
+		OrderReferenceState: string(amazonpay.OrderReferenceOpen), AuthorizationState: string(a.AuthorizationStatus.State),
+	}
+	sid := s.sessionID(r)
+	s.mu.Lock()
+	s.orders[o.No] = o
+	s.amazonIDs[o.AmazonOrderReferenceID] = o.No
+	s.amazonIDs[o.AuthorizationID] = o.No
+	s.mu.Unlock()
 	capture, err := c.Capture(ctx, &amazonpay.CaptureInput{
 		AmazonAuthorizationID: a.AmazonAuthorizationID,
 		CaptureReferenceID:    fmt.Sprintf("%s-c%d", sess.orderNo, attempt),
 		CaptureAmount:         total,
 	})
 	if err != nil {
+		s.mu.Lock()
+		delete(s.orders, o.No)
+		s.mu.Unlock()
 		http.Redirect(w, r, "/cart?payment=error", http.StatusSeeOther)
 		return
 	}
 	cd := capture.CaptureDetails
-	o := &Order{
-		No: sess.orderNo, Quantity: sess.quantity, Total: total.Amount + " " + total.CurrencyCode,
-		AmazonOrderReferenceID: sess.orderReferenceID, AuthorizationID: a.AmazonAuthorizationID,
-		CaptureID: cd.AmazonCaptureID, CaptureState: string(cd.CaptureStatus.State),
-	}
-	sid := s.sessionID(r)
 	s.mu.Lock()
-	s.orders[o.No] = o
+	o.CaptureID, o.CaptureState = cd.AmazonCaptureID, string(cd.CaptureStatus.State)
+	s.amazonIDs[o.CaptureID] = o.No
 	s.owners[o.No] = sid
 	s.mu.Unlock()
 	s.withSession(w, r, func(sess *session) { *sess = session{} })

@@ -1,12 +1,15 @@
 // Package store is the demo shop of examples/shop: a product, a cart, a
 // checkout with Amazon Pay's AddressBook and Wallet widgets and the
-// Confirmation Flow of Strong Customer Authentication, an order page, and
-// a monthly subscription on a billing agreement with its first charge.
+// Confirmation Flow of Strong Customer Authentication, an order page, a
+// monthly subscription on a billing agreement with its first charge, and
+// an Instant Payment Notification endpoint.
 //
 // It is a reference integration: plain net/http and html/template, one
 // file per concern. The pages (templates/*.html) call Amazon Pay's widgets
 // as Amazon's integration guide shows; the backend (checkout.go,
-// subscription.go) makes the MWS calls with the amazonpay package. The
+// subscription.go) makes the MWS calls with the amazonpay package, and
+// its Instant Payment Notification endpoint (ipn.go) learns the changes
+// that happen after the buyer left. The
 // same code runs against the offline sandbox (amazonpaytest, with its fake
 // Widgets.js) and against Amazon's sandbox (Amazon's Widgets.js).
 package store
@@ -45,6 +48,11 @@ type Config struct {
 	// AJAXTimeout is how long the checkout page waits for the backend
 	// before it calls confirmationFlow.error() (default 10 s).
 	AJAXTimeout time.Duration
+	// NotificationVerifier checks the Instant Payment Notifications POSTed
+	// to /amazon/ipn. Nil takes one that trusts the system roots and
+	// accepts the client's seller id only, as in production; offline, use
+	// amazonpaytest.Server.NotificationVerifier.
+	NotificationVerifier *amazonpay.NotificationVerifier
 }
 
 // The catalogue: one product and one subscription, prices in minor units
@@ -69,6 +77,12 @@ type Shop struct {
 	subs     map[string]*Subscription
 	owners   map[string]string // order or subscription number → session
 	seq      int
+
+	// What Instant Payment Notifications need (ipn.go).
+	amazonIDs  map[string]string    // Amazon order reference, authorization, capture, billing agreement id → order or subscription number
+	ipnSeen    map[string]bool      // NotificationReferenceIDs applied
+	ipnLog     []string             // the same, oldest first
+	ipnUpdated map[string]time.Time // Amazon object id → time of the latest state applied
 }
 
 // session is one buyer's visit: the cart and the Amazon Pay objects of the
@@ -90,7 +104,13 @@ type Order struct {
 	AmazonOrderReferenceID string
 	AuthorizationID        string
 	CaptureID              string
-	CaptureState           string
+	// The states below start as the API replies gave them; later changes
+	// come from Instant Payment Notifications only (ipn.go).
+	OrderReferenceState string // e.g. "Open", "Closed (AmazonClosed)"
+	AuthorizationState  string // e.g. "Closed (MaxCapturesProcessed)"
+	CaptureState        string // e.g. "Completed", "Closed (MaxAmountRefunded)"
+	Refunds             []Refund
+	Updates             []string // the changes the notifications told, oldest first
 }
 
 // Subscription is a subscription with its first charge.
@@ -100,6 +120,8 @@ type Subscription struct {
 	AmazonBillingAgreementID string
 	FirstAuthorizationID     string
 	FirstCharge              string // the state of the first authorization, e.g. "Closed (MaxCapturesProcessed)"
+	AgreementState           string // "Open", then e.g. "Closed (BuyerCanceled)" from a notification
+	Updates                  []string
 }
 
 //go:embed templates/*.html
@@ -126,6 +148,14 @@ func New(cfg Config) (*Shop, error) {
 		orders:   map[string]*Order{},
 		subs:     map[string]*Subscription{},
 		owners:   map[string]string{},
+
+		amazonIDs:  map[string]string{},
+		ipnSeen:    map[string]bool{},
+		ipnUpdated: map[string]time.Time{},
+	}
+	v := cfg.NotificationVerifier
+	if v == nil {
+		v = amazonpay.NewNotificationVerifier(amazonpay.WithNotificationSellerIDs(cfg.Client.Config().SellerID))
 	}
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("POST /cart/add", s.addToCart)
@@ -141,6 +171,7 @@ func New(cfg Config) (*Shop, error) {
 	s.mux.HandleFunc("GET /subscription/ok", s.subscriptionReturn)
 	s.mux.HandleFunc("GET /subscription/failed", s.subscriptionReturn)
 	s.mux.HandleFunc("GET /subscriptions/{no}", s.subscriptionPage)
+	s.mux.Handle("POST "+ipnPath, s.ipnHandler(v))
 	return s, nil
 }
 
@@ -152,7 +183,10 @@ func (s *Shop) Order(no string) (Order, bool) {
 	if !ok {
 		return Order{}, false
 	}
-	return *o, true
+	c := *o // a copy the notifications cannot change under the caller
+	c.Refunds = append([]Refund(nil), o.Refunds...)
+	c.Updates = append([]string(nil), o.Updates...)
+	return c, true
 }
 
 // Subscription returns the subscription no, if any.
@@ -163,14 +197,17 @@ func (s *Shop) Subscription(no string) (Subscription, bool) {
 	if !ok {
 		return Subscription{}, false
 	}
-	return *sub, true
+	c := *sub
+	c.Updates = append([]string(nil), sub.Updates...)
+	return c, true
 }
 
 const sessionCookie = "shop_session"
 
-// ServeHTTP serves the shop's pages and its checkout endpoints.
+// ServeHTTP serves the shop's pages, its checkout endpoints and its
+// Instant Payment Notification endpoint (POST /amazon/ipn).
 func (s *Shop) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.sessionID(r) == "" {
+	if r.URL.Path != ipnPath && s.sessionID(r) == "" {
 		// A new buyer: start a session, and let this request see it too.
 		b := make([]byte, 16)
 		rand.Read(b)

@@ -31,14 +31,23 @@ type harness struct {
 	buyer *http.Client
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness also registers the shop's IPN endpoint with the sandbox, as
+// go run ./examples/shop does.
+func newHarness(t *testing.T, opts ...amazonpaytest.Option) *harness {
 	t.Helper()
-	sb := amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
+	sb := amazonpaytest.NewServer(append([]amazonpaytest.Option{amazonpaytest.WithRegion(amazonpay.RegionDE)}, opts...)...)
 	t.Cleanup(sb.Close)
-	shop, err := store.New(store.Config{Client: sb.AmazonPay(), ClientID: "amzn1.application-oa2-client.test", WidgetsURL: sb.WidgetsURL()})
+	shop, err := store.New(store.Config{Client: sb.AmazonPay(), ClientID: "amzn1.application-oa2-client.test", WidgetsURL: sb.WidgetsURL(),
+		NotificationVerifier: sb.NotificationVerifier()})
 	require.NoError(t, err)
 	ts := httptest.NewServer(shop)
 	t.Cleanup(ts.Close)
+	sb.AddNotificationURL(ts.URL + "/amazon/ipn")
+	t.Cleanup(func() { // before the servers close: nothing is left being sent
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		assert.NoError(t, sb.WaitNotifications(ctx))
+	})
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	return &harness{t: t, sb: sb, shop: shop, url: ts.URL, buyer: &http.Client{Jar: jar}}

@@ -178,10 +178,13 @@ func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
 		charge += " (" + string(a.AuthorizationStatus.ReasonCode) + ")"
 	}
 	sub := &Subscription{No: sess.subNo, Amount: amount.Amount + " " + amount.CurrencyCode,
-		AmazonBillingAgreementID: id, FirstAuthorizationID: a.AmazonAuthorizationID, FirstCharge: charge}
+		AmazonBillingAgreementID: id, FirstAuthorizationID: a.AmazonAuthorizationID, FirstCharge: charge,
+		AgreementState: string(amazonpay.BillingAgreementOpen)}
 	sid := s.sessionID(r)
 	s.mu.Lock()
 	s.subs[sub.No] = sub
+	s.amazonIDs[id] = sub.No
+	s.amazonIDs[sub.FirstAuthorizationID] = sub.No
 	s.owners[sub.No] = sid
 	s.mu.Unlock()
 	s.withSession(w, r, forget)
