@@ -121,8 +121,7 @@ func (s *Shop) confirmOrder(w http.ResponseWriter, r *http.Request) {
 		FailureURL:                   base + "/checkout/failed",
 		ExpectImmediateAuthorization: amazonpay.Bool(true),
 	}); err != nil {
-		var apiErr *amazonpay.APIError
-		if errors.As(err, &apiErr) && apiErr.Code == "ConstraintsExist" {
+		if errors.Is(err, amazonpay.ErrorConstraintsExist) {
 			writeJSON(w, http.StatusConflict, ajaxError{"Please choose another payment method."})
 			return
 		}

@@ -88,7 +88,7 @@ func (s *Shop) confirmSubscription(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, con := range set.BillingAgreementDetails.Constraints {
-			if con.ConstraintID == "BuyerConsentNotSet" {
+			if con.ConstraintID == amazonpay.ConstraintBuyerConsentNotSet {
 				writeJSON(w, http.StatusConflict, ajaxError{"Please allow future payments in the Amazon Pay box."})
 				return
 			}
@@ -104,8 +104,8 @@ func (s *Shop) confirmSubscription(w http.ResponseWriter, r *http.Request) {
 		SuccessURL:               base + "/subscription/ok",
 		FailureURL:               base + "/subscription/failed",
 	}); err != nil {
-		var apiErr *amazonpay.APIError
-		if errors.As(err, &apiErr) && apiErr.Code == "ConstraintsExist" {
+		// ConfirmBillingAgreement names its own code for constraints.
+		if errors.Is(err, amazonpay.ErrorBillingAgreementConstraintsExist) {
 			writeJSON(w, http.StatusConflict, ajaxError{"Please choose another payment method and allow future payments."})
 			return
 		}
