@@ -261,6 +261,7 @@ func withoutRedirects(hc *http.Client) *http.Client {
 // callersTransport sends with the transport the caller's client has now.
 type callersTransport struct{ hc *http.Client }
 
+// RoundTrip sends req with the caller's current transport.
 func (t callersTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rt := t.hc.Transport; rt != nil {
 		return rt.RoundTrip(req)

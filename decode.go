@@ -170,6 +170,8 @@ type openElement struct {
 	children int // index into names of this element's first child
 }
 
+// Token returns the next raw token of the reply, after checking that it
+// does not repeat a singleton element.
 func (s *strictTokens) Token() (xml.Token, error) {
 	if s.open == nil {
 		s.open, s.names = s.openBuf[:0], s.namesBuf[:0]

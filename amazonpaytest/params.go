@@ -242,6 +242,7 @@ func formatUnits(units int64, currency string) string {
 	return fmt.Sprintf("%d.%02d", units/100, units%100)
 }
 
+// String is the amount and its currency, e.g. "10.50 EUR".
 func (m money) String() string { return formatUnits(m.units, m.currency) + " " + m.currency }
 
 // overCharge is min(15 %, 75 units) of base: how far captures may exceed an

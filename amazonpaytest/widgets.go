@@ -114,6 +114,7 @@ type widgetError struct {
 	Message string `json:"errorMessage"`
 }
 
+// Error gives the widget error code and message.
 func (e *widgetError) Error() string { return e.Code + ": " + e.Message }
 
 func badWidgetParam(format string, args ...any) *widgetError {
