@@ -10,8 +10,10 @@ import (
 	"strings"
 )
 
-// Config holds what identifies a merchant to MWS. Its String, GoString and
-// Format methods never print the SecretKey.
+// Config holds what identifies a merchant to MWS. Its String, GoString,
+// Format, LogValue, MarshalJSON and MarshalText methods never print the
+// SecretKey. fmt cannot call them on a Config held in an unexported struct
+// field, which prints whole: keep the *Client rather than the Config.
 type Config struct {
 	SellerID    string // the merchant (seller) id, e.g. "A1EXAMPLE"; required
 	AccessKeyID string // the MWS access key id; required

@@ -177,10 +177,11 @@ func (v *NotificationVerifier) fetch(ctx context.Context, rawURL string) ([]byte
 // them for at most ttl each. Concurrent requests for one key load it once;
 // failures are not kept, so the next request tries again.
 type certCache struct {
-	mu  sync.Mutex
-	max int
-	ttl time.Duration
-	m   map[string]*cacheEntry
+	mu          sync.Mutex
+	max         int
+	ttl         time.Duration
+	loadTimeout time.Duration // certLoadTimeout
+	m           map[string]*cacheEntry
 }
 
 type cacheEntry struct {
@@ -191,7 +192,7 @@ type cacheEntry struct {
 }
 
 func newCertCache(max int, ttl time.Duration) *certCache {
-	return &certCache{max: max, ttl: ttl, m: make(map[string]*cacheEntry)}
+	return &certCache{max: max, ttl: ttl, loadTimeout: certLoadTimeout, m: make(map[string]*cacheEntry)}
 }
 
 func (e *cacheEntry) loaded() bool {
@@ -203,10 +204,15 @@ func (e *cacheEntry) loaded() bool {
 	}
 }
 
+// certLoadTimeout bounds one certificate load, whatever the HTTP client's
+// own timeout: a load that never ends would leave its entry loading, and
+// every later message with that SigningCertURL waiting, until a restart.
+const certLoadTimeout = 30 * time.Second
+
 // get returns the value for key, loading it if absent or expired. The load
 // runs detached from the caller's cancellation (other callers may wait for
-// it; the HTTP client's timeout bounds it), while each caller stops
-// waiting when its own ctx ends.
+// it), bounded by certLoadTimeout, while each caller stops waiting when its
+// own ctx ends.
 func (c *certCache) get(ctx context.Context, key string, now time.Time, load func(context.Context) (any, error)) (any, error) {
 	c.mu.Lock()
 	e := c.m[key]
@@ -219,7 +225,9 @@ func (c *certCache) get(ctx context.Context, key string, now time.Time, load fun
 		e = &cacheEntry{done: make(chan struct{}), at: now}
 		c.m[key] = e
 		go func() {
-			val, err := load(context.WithoutCancel(ctx))
+			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.loadTimeout)
+			defer cancel()
+			val, err := load(lctx)
 			c.mu.Lock()
 			e.val, e.err = val, err
 			if err != nil && c.m[key] == e {

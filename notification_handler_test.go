@@ -164,6 +164,17 @@ func TestNotificationHandlerSubscription(t *testing.T) {
 	tampered := setJSON(t, body, "SubscribeURL", subscribe+"x")
 	assert.Equal(t, http.StatusForbidden, rig.post(t, e.header, tampered).Code)
 
+	// A subscription of the attacker's own topic, named like the seller's,
+	// is never confirmed: its account is not Amazon Pay's.
+	evil := subscriptionEnv(t, SNSSubscriptionConfirmation)
+	evil.fields["TopicArn"] = "arn:aws:sns:eu-west-1:666666666666:evilA1SELLERTEST"
+	evil.header.Set("X-Amz-Sns-Topic-Arn", evil.fields["TopicArn"])
+	evilSubscribe := evil.fields["SubscribeURL"]
+	rig.srv.files[evilSubscribe] = []byte("<ConfirmSubscriptionResponse/>")
+	before := rig.srv.fetches[evilSubscribe]
+	assert.Equal(t, http.StatusForbidden, rig.post(t, evil.header, evil.sign(t, rig.p.leafKey)).Code)
+	assert.Equal(t, before, rig.srv.fetches[evilSubscribe], "not confirmed")
+
 	delete(rig.srv.files, subscribe)
 	assert.Equal(t, http.StatusBadGateway, rig.post(t, e.header, body).Code, "SNS sends the confirmation again")
 

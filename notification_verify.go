@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -147,8 +148,11 @@ type NotificationVerifier struct {
 	now       func() time.Time
 	maxAge    time.Duration
 	sellerIDs []string
-	logger    *slog.Logger
-	certs     *certCache
+	// topicAccounts are the AWS accounts whose SNS topics may publish; empty:
+	// any (WithNotificationTopicAccounts()).
+	topicAccounts []string
+	logger        *slog.Logger
+	certs         *certCache
 }
 
 // NotificationOption configures a NotificationVerifier.
@@ -190,6 +194,27 @@ func WithMaxNotificationAge(d time.Duration) NotificationOption {
 	return func(v *NotificationVerifier) { v.maxAge = d }
 }
 
+// DefaultNotificationTopicAccounts are the AWS accounts whose SNS topics
+// Amazon Pay publishes IPNs from, as Amazon's own notifications show
+// (arn:aws:sns:<region>:291180941288:<marketplace><seller id>).
+//
+// Why it matters: SNS signs every topic's messages, in every AWS account,
+// with the same sns.amazonaws.com certificate. A valid signature proves that
+// a message came through SNS, not that Amazon Pay sent it: anyone can make a
+// topic in an account of their own, named like a seller's, and have SNS sign
+// any message they like. Only the topic's account tells them apart.
+var DefaultNotificationTopicAccounts = []string{"291180941288"}
+
+// WithNotificationTopicAccounts replaces DefaultNotificationTopicAccounts:
+// the AWS account ids (the fifth field of TopicArn) whose topics are
+// accepted, e.g. the account of the topic that Seller Central subscribed your
+// IPN URL to, if Amazon publishes from another one in your region. With no
+// ids at all any account is accepted, which lets anyone with an AWS account
+// forge notifications: only for tests with a CA of their own.
+func WithNotificationTopicAccounts(ids ...string) NotificationOption {
+	return func(v *NotificationVerifier) { v.topicAccounts = append([]string{}, ids...) }
+}
+
 // WithNotificationSellerIDs accepts only notifications for these seller
 // (merchant) ids: the SNS topic's name must end with one of them, and the
 // SellerId of the notification must be one of them. Without it any seller
@@ -208,9 +233,10 @@ func WithNotificationLogger(l *slog.Logger) NotificationOption {
 // Payment Notifications.
 func NewNotificationVerifier(opts ...NotificationOption) *NotificationVerifier {
 	v := &NotificationVerifier{
-		now:    time.Now,
-		maxAge: DefaultMaxNotificationAge,
-		certs:  newCertCache(certCacheSize, certCacheTTL),
+		now:           time.Now,
+		maxAge:        DefaultMaxNotificationAge,
+		certs:         newCertCache(certCacheSize, certCacheTTL),
+		topicAccounts: DefaultNotificationTopicAccounts,
 	}
 	for _, o := range opts {
 		o(v)
@@ -327,19 +353,10 @@ func (v *NotificationVerifier) verify(ctx context.Context, h http.Header, body [
 	if err := n.parseMessage(); err != nil {
 		return nil, err
 	}
-	if len(v.sellerIDs) > 0 && !contains(v.sellerIDs, n.SellerID) {
+	if len(v.sellerIDs) > 0 && !slices.Contains(v.sellerIDs, n.SellerID) {
 		return nil, reject(NotificationTopic, "SellerId", "not a seller id of this verifier", nil)
 	}
 	return n, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkEnvelope runs every check that needs no certificate.
@@ -391,6 +408,9 @@ func (v *NotificationVerifier) checkEnvelope(h http.Header, body []byte) (*snsEn
 			return nil, time.Time{}, err
 		}
 	}
+	if len(v.topicAccounts) > 0 && !slices.Contains(v.topicAccounts, topicAccount(env.TopicArn)) {
+		return nil, time.Time{}, reject(NotificationTopic, "TopicArn", "not a topic of Amazon Pay's AWS accounts (WithNotificationTopicAccounts)", nil)
+	}
 	if len(v.sellerIDs) > 0 && !topicOfSeller(env.TopicArn, v.sellerIDs) {
 		return nil, time.Time{}, reject(NotificationTopic, "TopicArn", "not the topic of a seller id of this verifier", nil)
 	}
@@ -408,6 +428,15 @@ func (v *NotificationVerifier) checkEnvelope(h http.Header, body []byte) (*snsEn
 		}
 	}
 	return env, ts, nil
+}
+
+// topicAccount returns the AWS account id of an SNS topic ARN, or "".
+func topicAccount(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" {
+		return ""
+	}
+	return parts[4]
 }
 
 // topicOfSeller reports whether arn is an SNS topic ARN whose name ends with
@@ -428,8 +457,10 @@ func topicOfSeller(arn string, ids []string) bool {
 }
 
 // snsHost is an SNS regional endpoint: sns.<region>.amazonaws.com or, in
-// China, .amazonaws.com.cn. The region part has at least 3 characters.
-var snsHost = regexp.MustCompile(`^sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?$`)
+// China, .amazonaws.com.cn, with a region shaped as AWS names them
+// (us-east-1, eu-west-1, us-gov-west-1, cn-north-1): not sns.s3-… or
+// sns.execute-api…, which are other services' hosts.
+var snsHost = regexp.MustCompile(`^sns\.[a-z]{2}(-[a-z]+)+-[0-9]+\.amazonaws\.com(\.cn)?$`)
 
 // checkSNSURL accepts only https URLs on an SNS host: no user info, no
 // port, no other scheme.

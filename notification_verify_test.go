@@ -252,6 +252,21 @@ func TestNotificationVerifyForgedVariants(t *testing.T) {
 			e.fields["TopicArn"] = "arn:aws:sns:eu-west-1:291180941288:A1PA6795UKMFR9A9OTHERSELLER"
 			e.header.Set("X-Amz-Sns-Topic-Arn", e.fields["TopicArn"])
 		}), opts: []NotificationOption{WithNotificationSellerIDs("A1SELLERTEST")}, reason: NotificationTopic},
+		// SNS signs every account's topics with the same certificate: a topic
+		// of the attacker's own account, named like the seller's, is rejected
+		// with or without seller ids.
+		{name: "topic of another AWS account", build: signed(func(e *testEnv) {
+			e.fields["TopicArn"] = "arn:aws:sns:eu-west-1:666666666666:A1PA6795UKMFR9A1SELLERTEST"
+			e.header.Set("X-Amz-Sns-Topic-Arn", e.fields["TopicArn"])
+		}), opts: []NotificationOption{WithNotificationSellerIDs("A1SELLERTEST")}, reason: NotificationTopic},
+		{name: "topic of another AWS account, no seller ids", build: signed(func(e *testEnv) {
+			e.fields["TopicArn"] = "arn:aws:sns:eu-west-1:666666666666:evilA1SELLERTEST"
+			e.header.Set("X-Amz-Sns-Topic-Arn", e.fields["TopicArn"])
+		}), reason: NotificationTopic},
+		{name: "topic ARN of another service", build: signed(func(e *testEnv) {
+			e.fields["TopicArn"] = "arn:aws:sqs:eu-west-1:291180941288:A1PA6795UKMFR9A1SELLERTEST"
+			e.header.Set("X-Amz-Sns-Topic-Arn", e.fields["TopicArn"])
+		}), reason: NotificationTopic},
 		{name: "topic is only the seller id", build: signed(func(e *testEnv) {
 			e.fields["TopicArn"] = "arn:aws:sns:eu-west-1:291180941288:A1SELLERTEST"
 			e.header.Set("X-Amz-Sns-Topic-Arn", e.fields["TopicArn"])
@@ -328,6 +343,10 @@ func TestNotificationCertURLRules(t *testing.T) {
 		"https://sns.foo.amazon.com/large.file?file=ddos.pem":                                                   false,
 		"https://invalid.us-east-1.amazonaws.com/SimpleNotificationService-1.pem":                               false,
 		"https://SNS.US-EAST-1.AMAZONAWS.COM/SimpleNotificationService-1.pem":                                   false,
+		"https://sns.s3-us-west-2.amazonaws.com/SimpleNotificationService-1.pem":                                false, // an S3 bucket named sns
+		"https://sns.s3-accelerate.amazonaws.com/SimpleNotificationService-1.pem":                               false,
+		"https://sns.execute-api.amazonaws.com/SimpleNotificationService-1.pem":                                 false,
+		"https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-1.pem":                               true,
 		"https://sns.us-east-1.amazonaws.com/x.pem?x=1":                                                         false,
 		"https://sns.us-east-1.amazonaws.com/x.pem#frag":                                                        false,
 		"https://sns.us-east-1.amazonaws.com/../x.pem":                                                          false,
@@ -406,6 +425,30 @@ func TestNotificationCertFetchCallerCancel(t *testing.T) {
 	_, err = v.Verify(context.Background(), e.header, body)
 	require.NoError(t, err)
 	assert.Equal(t, 1, srv.total(), "the detached fetch served the next caller")
+}
+
+// A fetch that never answers (a cert HTTP client without a timeout) ends
+// after the cache's load timeout: the next message fetches again instead of
+// waiting for it until a restart.
+func TestNotificationCertFetchThatHangs(t *testing.T) {
+	p := newTestPKI(t, certSpec{})
+	srv := standardServer(p)
+	srv.gate = make(chan struct{}) // never closed while the first fetch runs
+	v := testVerifier(p, srv)
+	v.certs.loadTimeout = 50 * time.Millisecond
+	e := newTestEnv(t)
+	body := e.sign(t, p.leafKey)
+	_, err := v.Verify(context.Background(), e.header, body)
+	var ne *NotificationError
+	require.ErrorAs(t, err, &ne)
+	assert.Equal(t, NotificationCertificateUnavailable, ne.Reason)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	srv.mu.Lock()
+	srv.gate = nil // the certificate host answers again
+	srv.mu.Unlock()
+	_, err = v.Verify(context.Background(), e.header, body)
+	require.NoError(t, err)
+	assert.Equal(t, 2, srv.total(), "fetched again")
 }
 
 // A certificate that cannot be fetched is no proof of forgery: the error

@@ -358,7 +358,7 @@ func (h *Handler) send(msg ipn) {
 // topic is the SNS topic of a seller's notifications: the marketplace code
 // followed by the seller id.
 func (h *Handler) topic(p *notifyPKI, seller string) string {
-	return fmt.Sprintf("arn:aws:sns:%s:123456789012:%s%s", p.region, marketplaceID(h.cfg.region), seller)
+	return fmt.Sprintf("arn:aws:sns:%s:291180941288:%s%s", p.region, marketplaceID(h.cfg.region), seller)
 }
 
 // snsHeader is the header SNS sends with m.
