@@ -60,8 +60,16 @@ func (q Quota) Limited() bool { return q.Burst > 0 && q.Every > 0 }
 // difference between when a request leaves the client and when it reaches
 // MWS; without it, a request that travels faster than the one before can
 // find the bucket a fraction of a token short. It costs one restore
-// interval per run.
-func (q Quota) ClientBurst() int { return max(1, q.Burst-1) }
+// interval per run. A quota that restores a token only every minute or more
+// (GetServiceStatus: 2, then one per 5 minutes) keeps no reserve: network
+// jitter is nothing beside such an interval, and a reserve would make the
+// second call, or a retry, wait the whole interval.
+func (q Quota) ClientBurst() int {
+	if q.Every >= time.Minute {
+		return max(1, q.Burst)
+	}
+	return max(1, q.Burst-1)
+}
 
 // DefaultQuota returns the documented quota of action (the MWS Action) in
 // production or in the sandbox. An action the table does not name gets the

@@ -43,6 +43,8 @@ func TestDefaultQuota(t *testing.T) {
 	assert.Equal(t, 9, Quota{10, time.Second}.ClientBurst())
 	assert.Equal(t, 1, Quota{2, time.Second}.ClientBurst())
 	assert.Equal(t, 1, Quota{1, time.Second}.ClientBurst())
+	assert.Equal(t, 2, Quota{2, 5 * time.Minute}.ClientBurst(), "no reserve at restore intervals of minutes")
+	assert.Equal(t, 2, DefaultQuota("GetServiceStatus", true).ClientBurst())
 }
 
 // hourly makes a limiter whose buckets refill once an hour, so that
@@ -61,9 +63,9 @@ func minuteCtx(t *testing.T) context.Context {
 
 func TestLocalLimiterBucketsPerSellerAndOperation(t *testing.T) {
 	t.Parallel()
-	l := hourly(4) // the client takes 3 at once
+	l := hourly(4) // the client takes all 4 at once: no reserve at an hourly restore
 	ctx := minuteCtx(t)
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 4; i++ {
 		require.NoError(t, l.Wait(ctx, "A1", "Authorize"), i)
 	}
 	err := l.Wait(ctx, "A1", "Authorize")
@@ -97,7 +99,7 @@ func TestLocalLimiterThrottledDrainsTheBucket(t *testing.T) {
 	ctx := minuteCtx(t)
 	require.NoError(t, l.Wait(ctx, "A1", "Authorize"))
 	l.Throttled("A1", "Authorize")
-	assert.ErrorIs(t, l.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded, "8 tokens were left, and drained")
+	assert.ErrorIs(t, l.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded, "9 tokens were left, and drained")
 	require.NoError(t, l.Wait(ctx, "A1", "Capture"), "other buckets keep their tokens")
 	require.NoError(t, l.Wait(ctx, "A2", "Authorize"))
 	l.Throttled("A1", "Refund") // unlimited: nothing to drain, no panic

@@ -25,8 +25,8 @@ func TestClockFollowsWallClockByDefault(t *testing.T) {
 	// A client that stamps real time (no WithClock) is accepted.
 	c, err := amazonpay.NewClient(amazonpay.Config{SellerID: srv.SellerID(), AccessKeyID: srv.AccessKeyID(), SecretKey: srv.SecretKey(),
 		Region: srv.Region(), Sandbox: true}, amazonpay.WithEndpoint(srv.URL), amazonpay.WithHTTPClient(srv.Client()),
-		// No client-side pacing: GetServiceStatus's sandbox quota would make
-		// the second call wait 5 minutes.
+		// No client-side pacing: GetServiceStatus's sandbox quota (2, then one
+		// per 5 minutes) is not what this test is about.
 		amazonpay.WithRateLimiter(nil))
 	require.NoError(t, err)
 	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})

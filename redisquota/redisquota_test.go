@@ -38,7 +38,9 @@ func TestProcessesShareOneQuota(t *testing.T) {
 		require.NoError(t, a.Wait(ctx, "A1", "Authorize"))
 		require.NoError(t, b.Wait(ctx, "A1", "Authorize"))
 	}
-	// Burst 5, of which clients use 4: both are now refused.
+	// Burst 5 at an hourly restore, all of it for clients (no reserve at
+	// intervals of minutes): one more, then both are refused.
+	require.NoError(t, a.Wait(ctx, "A1", "Authorize"))
 	err := a.Wait(ctx, "A1", "Authorize")
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "Authorize quota")
@@ -105,7 +107,7 @@ func TestRedisUnreachableFailsOpenToLocalPacing(t *testing.T) {
 		errs = append(errs, err)
 	}))
 	ctx := minuteCtx(t)
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 4; i++ { // the whole burst: no reserve at an hourly restore
 		require.NoError(t, l.Wait(ctx, "A1", "Authorize"), i)
 	}
 	assert.ErrorIs(t, l.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded, "still paced, in this process")
