@@ -142,7 +142,7 @@ func (c *Client) ChargeBillingAgreements(ctx context.Context, in *ChargeBillingA
 		inputs[i] = in.authorizeInput(ch)
 		// The operation's own validation, for every charge before the
 		// first call, so that a typo does not leave the run half done.
-		if _, err := c.buildParams("AuthorizeOnBillingAgreement", inputs[i], opts); err != nil {
+		if err := c.check("AuthorizeOnBillingAgreement", inputs[i], opts); err != nil {
 			var ve *ValidationError
 			if errors.As(err, &ve) {
 				return nil, &ValidationError{Operation: op, Field: ve.Field, Reason: fmt.Sprintf("Charges[%d]: %s", i, ve.Reason)}

@@ -2,6 +2,7 @@ package amazonpaytest
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/amazonpay-go/amazonpay"
 )
@@ -43,6 +44,16 @@ func (h *Handler) AmazonCancel(id string) error {
 // billing agreement in their Amazon account: Closed with ReasonCode
 // BuyerCanceled (spec §3.5).
 func (h *Handler) BuyerCancelBillingAgreement(id string) error {
+	return h.changeBillingAgreement(id, []string{stOpen, stSuspended}, func(ba *billingAgreement) {
+		h.setStatus(&ba.status, stClosed, rcBuyerCanceled, "The buyer canceled the billing agreement.")
+	})
+}
+
+// changeBillingAgreement is what every buyer- or Amazon-side change of a
+// billing agreement shares: under the lock and after due work, the
+// agreement must exist (ErrNotFound) and be in one of states (ErrState);
+// then change applies.
+func (h *Handler) changeBillingAgreement(id string, states []string, change func(*billingAgreement)) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.runDue()
@@ -50,10 +61,10 @@ func (h *Handler) BuyerCancelBillingAgreement(id string) error {
 	if ba == nil {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	if ba.status.State != stOpen && ba.status.State != stSuspended {
+	if !slices.Contains(states, ba.status.State) {
 		return fmt.Errorf("%w: %s is %s", ErrState, id, ba.status.State)
 	}
-	h.setStatus(&ba.status, stClosed, rcBuyerCanceled, "The buyer canceled the billing agreement.")
+	change(ba)
 	return nil
 }
 
@@ -191,16 +202,7 @@ func (h *Handler) AmazonSetBillingAgreementLimits(id string) error {
 }
 
 func (h *Handler) setLimits(id string, unset bool) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.runDue()
-	ba := h.bas[id]
-	if ba == nil {
-		return fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if ba.status.State == stCanceled || ba.status.State == stClosed {
-		return fmt.Errorf("%w: %s is %s", ErrState, id, ba.status.State)
-	}
-	ba.limitsNotSet = unset
-	return nil
+	return h.changeBillingAgreement(id, []string{stDraft, stOpen, stSuspended}, func(ba *billingAgreement) {
+		ba.limitsNotSet = unset
+	})
 }

@@ -264,37 +264,19 @@ func (h *Handler) SelectCurrency(id, currency string) error {
 // with InvalidPaymentMethod until the buyer chooses a payment method again
 // (SelectPaymentMethod) and the merchant confirms it again.
 func (h *Handler) DeleteBillingAddress(id string) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.runDue()
-	ba := h.bas[id]
-	if ba == nil {
-		return fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if ba.status.State != stOpen && ba.status.State != stSuspended {
-		return fmt.Errorf("%w: %s is %s", ErrState, id, ba.status.State)
-	}
-	ba.addressDeleted = true
-	if ba.status.State == stOpen {
-		h.setStatus(&ba.status, stSuspended, rcInvalidPaymentMethod, "")
-	}
-	return nil
+	return h.changeBillingAgreement(id, []string{stOpen, stSuspended}, func(ba *billingAgreement) {
+		ba.addressDeleted = true
+		if ba.status.State == stOpen {
+			h.setStatus(&ba.status, stSuspended, rcInvalidPaymentMethod, "")
+		}
+	})
 }
 
 // GiveConsent is the buyer ticking the consent box of a billing agreement.
 func (h *Handler) GiveConsent(id string) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.runDue()
-	ba := h.bas[id]
-	if ba == nil {
-		return fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if ba.status.State != stDraft && ba.status.State != stOpen && ba.status.State != stSuspended {
-		return fmt.Errorf("%w: %s is %s", ErrState, id, ba.status.State)
-	}
-	ba.consent = true
-	return nil
+	return h.changeBillingAgreement(id, []string{stDraft, stOpen, stSuspended}, func(ba *billingAgreement) {
+		ba.consent = true
+	})
 }
 
 // ConfirmationFlowPath is the path of the Confirmation Flow page, the page
