@@ -18,7 +18,11 @@ import (
 //   - 500 when the function fails, so that SNS delivers it again;
 //   - 400, 403 or 413 for what is malformed, forged or too large, and 503
 //     when the signing certificate could not be fetched: never 2xx for a
-//     notification it could not verify.
+//     notification it could not verify;
+//   - 500 for every notification, with an error logged, when its verifier
+//     names no seller (neither WithNotificationSellerIDs nor
+//     WithAnyNotificationSeller): a single shop must not accept every
+//     merchant's notifications, and SNS delivers them again once fixed.
 //
 // SNS delivers a notification at least once: the same notification may
 // arrive again with the same NotificationReferenceID, even while the first
@@ -63,7 +67,10 @@ func WithDuplicateSuppression(max int) NotificationHandlerOption {
 }
 
 // NewNotificationHandler returns the handler of a shop's IPN endpoint:
-// verified notifications go to fn. SNS confirmations never reach fn.
+// verified notifications go to fn. SNS confirmations never reach fn. v must
+// name the shop's seller id (WithNotificationSellerIDs), or a platform's
+// opt-in to any seller (WithAnyNotificationSeller); otherwise the handler
+// answers 500 to every request and logs why.
 func NewNotificationHandler(v *NotificationVerifier, fn func(ctx context.Context, n *Notification) error, opts ...NotificationHandlerOption) *NotificationHandler {
 	h := &NotificationHandler{v: v, fn: fn}
 	for _, o := range opts {
@@ -97,6 +104,10 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		var ne *NotificationError
 		if errors.As(err, &ne) {
 			status = ne.httpStatus()
+			if ne.Reason == NotificationUnconfigured {
+				h.log(ctx, slog.LevelError, "amazonpay: notification handler misconfigured; every notification is refused",
+					slog.String("error", err.Error()))
+			}
 		}
 		http.Error(w, http.StatusText(status), status)
 		return

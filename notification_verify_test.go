@@ -91,7 +91,7 @@ func TestNotificationVerifyRealSNSVectorExpired(t *testing.T) {
 	body, err := os.ReadFile("testdata/notifications/sns/body-valid.json")
 	require.NoError(t, err)
 	body = []byte(strings.Replace(string(body), `"Timestamp" : "2015-04-30T00:06:49.434Z"`, `"Timestamp" : "2015-08-23T00:06:49.434Z"`, 1))
-	v := NewNotificationVerifier(WithCertRoots(roots), WithMaxNotificationAge(0),
+	v := NewNotificationVerifier(WithCertRoots(roots), WithMaxNotificationAge(0), WithNotificationSellerIDs("AQR8184NJXADU"),
 		WithCertHTTPClient(newCertServer(map[string][]byte{realCertURL: pemBytes}).client()))
 	_, err = v.Verify(context.Background(), realVectorHeader(), body)
 	assertRejected(t, err, NotificationCertificate)
