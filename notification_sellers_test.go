@@ -94,7 +94,7 @@ func TestNotificationVerifierAnySellerOptIn(t *testing.T) {
 
 	_, err = unconfiguredVerifier(p, standardServer(p), WithAnyNotificationSeller(), WithNotificationSellerIDs("A1SELLERTEST")).
 		Verify(context.Background(), other.header, body)
-	assertRejected(t, err, NotificationTopic)
+	_ = assertRejected(t, err, NotificationTopic)
 	_, err = unconfiguredVerifier(p, standardServer(p), WithNotificationSellerIDs("A1SELLERTEST")).Verify(context.Background(), other.header, body)
-	assertRejected(t, err, NotificationTopic)
+	_ = assertRejected(t, err, NotificationTopic)
 }
