@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -117,6 +118,14 @@ func ChargeReferenceID(amazonBillingAgreementID, periodKey string) string {
 // the same: a repeat with another amount is DuplicateRequest (outcome
 // Error). The error is non-nil only for invalid input or when ctx ends
 // (the results say which agreements were done).
+//
+// If Progress panics, the run stops and the panic is handed back to the
+// caller, never left to kill the process from a worker goroutine: no
+// charge is started after it, the charges already in flight finish and
+// are still reported to Progress (a further panic there is dropped), and
+// once every worker has ended ChargeBillingAgreements panics with the
+// original value on the caller's goroutine. Recover it there if need be;
+// running the same PeriodKey again then charges the rest, nobody twice.
 func (c *Client) ChargeBillingAgreements(ctx context.Context, in *ChargeBillingAgreementsInput, opts ...CallOption) ([]BillingAgreementChargeResult, error) {
 	const op = "ChargeBillingAgreements"
 	if in == nil {
@@ -231,7 +240,41 @@ func chargeResult(in *AuthorizeOnBillingAgreementInput, out *AuthorizeOnBillingA
 // goroutines, and returns when all are done. When ctx ends, the indices
 // not yet started get skip(i, ctx.Err()) instead, and runBatch returns
 // ctx's error.
+//
+// A panic in do or skip (the caller's Progress, say) stops the batch: no
+// index is started after it, the calls in flight finish, and once every
+// worker has ended runBatch panics with the first panic's value on the
+// caller's goroutine, where the caller can recover it; on a worker it
+// would kill the process. A runtime.Goexit in a callback ends the caller's
+// goroutine likewise.
 func runBatch(ctx context.Context, n, workers int, do func(i int), skip func(i int, err error)) error {
+	var (
+		stop     = make(chan struct{})
+		stopOnce sync.Once
+		panicked any
+		goexit   bool // a callback called runtime.Goexit (t.FailNow, say)
+	)
+	// guard runs f, turning a panic or a Goexit into the batch's stop.
+	guard := func(f func()) {
+		returned := false
+		defer func() {
+			if returned {
+				return
+			}
+			v := recover() // nil: Goexit, which goes on unwinding
+			stopOnce.Do(func() { panicked, goexit = v, v == nil; close(stop) })
+		}()
+		f()
+		returned = true
+	}
+	stopped := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return false
+		}
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(workers, n) {
@@ -239,25 +282,38 @@ func runBatch(ctx context.Context, n, workers int, do func(i int), skip func(i i
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				do(i)
+				if !stopped() {
+					guard(func() { do(i) })
+				}
 			}
 		}()
 	}
 	var ctxErr error
 feed:
 	for i := range n {
+		if stopped() {
+			break
+		}
 		select {
 		case next <- i:
+		case <-stop:
+			break feed
 		case <-ctx.Done():
 			ctxErr = ctx.Err()
-			for j := i; j < n; j++ {
-				skip(j, ctxErr)
+			for j := i; j < n && !stopped(); j++ {
+				guard(func() { skip(j, ctxErr) })
 			}
 			break feed
 		}
 	}
 	close(next)
 	wg.Wait()
+	if stopped() {
+		if goexit {
+			runtime.Goexit()
+		}
+		panic(panicked)
+	}
 	if ctxErr == nil {
 		ctxErr = ctx.Err()
 	}

@@ -1,8 +1,11 @@
 package amazonpay
 
 import (
+	"context"
 	"errors"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -48,4 +51,49 @@ func TestChargeResultClassification(t *testing.T) {
 			assert.Equal(t, tc.err == nil, r.Err == nil, tc.name)
 		}
 	}
+}
+
+// A panic in a batch's callback, on a worker or on the caller's goroutine
+// (skip, once ctx ended), stops the batch and reaches the caller with its
+// value; nothing is started after it.
+func TestRunBatchHandsPanicsToTheCaller(t *testing.T) {
+	var ran []int
+	assert.PanicsWithValue(t, "bug at 1", func() {
+		_ = runBatch(context.Background(), 5, 1, func(i int) {
+			ran = append(ran, i)
+			if i == 1 {
+				panic("bug at 1")
+			}
+		}, func(int, error) { t.Error("nothing is skipped") })
+	})
+	assert.Equal(t, []int{0, 1}, ran)
+
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	var skipped []int
+	assert.PanicsWithValue(t, "skip bug", func() {
+		_ = runBatch(ended, 4, 2, func(int) { t.Error("nothing runs") }, func(i int, err error) {
+			skipped = append(skipped, i)
+			panic("skip bug")
+		})
+	})
+	assert.Equal(t, []int{0}, skipped)
+}
+
+// A runtime.Goexit in a worker's callback (t.FailNow, say) ends the
+// caller's goroutine too, instead of leaving it waiting for ever.
+func TestRunBatchGoexit(t *testing.T) {
+	returned := false
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = runBatch(context.Background(), 3, 2, func(int) { runtime.Goexit() }, func(int, error) {})
+		returned = true
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the batch's caller still waits")
+	}
+	assert.False(t, returned)
 }

@@ -136,7 +136,9 @@
 // it (body size, message type, a SigningCertURL on sns.<region>.amazonaws.com
 // checked before any fetch, the certificate chain and name, the RSA
 // signature of SignatureVersion 1 or 2, the message age, the seller's
-// topic), then calls the shop's function with the typed Notification. It
+// topic: the verifier must name the shop's seller id with
+// WithNotificationSellerIDs, or a platform serving many sellers opt in with
+// WithAnyNotificationSeller, else every notification is refused), then calls the shop's function with the typed Notification. It
 // answers 200 when the function returns nil, 500 when it fails (SNS delivers
 // again) and 4xx for anything forged or malformed; a rejection wraps
 // ErrNotificationRejected. Notifications carry the API's own types

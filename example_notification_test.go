@@ -29,6 +29,11 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 //
 //	v := amazonpay.NewNotificationVerifier(amazonpay.WithNotificationSellerIDs("A1SELLER"))
 func exampleVerifier() *amazonpay.NotificationVerifier {
+	return exampleVerifierWith(amazonpay.WithNotificationSellerIDs("AQR8184NJXADU"))
+}
+
+// exampleVerifierWith is exampleVerifier with the seller options given.
+func exampleVerifierWith(sellers ...amazonpay.NotificationOption) *amazonpay.NotificationVerifier {
 	certPEM, err := os.ReadFile("testdata/notifications/sns/signing-cert.pem")
 	if err != nil {
 		log.Fatal(err)
@@ -43,13 +48,13 @@ func exampleVerifier() *amazonpay.NotificationVerifier {
 	fetch := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(bytes.NewReader(certPEM)), Request: r}, nil
 	})
-	return amazonpay.NewNotificationVerifier(
+	opts := []amazonpay.NotificationOption{
 		amazonpay.WithCertHTTPClient(&http.Client{Transport: fetch}),
 		amazonpay.WithCertRoots(roots),
 		amazonpay.WithNotificationClock(func() time.Time { return time.Date(2015, 4, 30, 0, 10, 0, 0, time.UTC) }),
 		amazonpay.WithMaxNotificationAge(time.Hour),
-		amazonpay.WithNotificationSellerIDs("AQR8184NJXADU"),
-	)
+	}
+	return amazonpay.NewNotificationVerifier(append(opts, sellers...)...)
 }
 
 // snsRequest is the POST with which SNS delivered the real notification.
@@ -111,6 +116,26 @@ func ExampleNotificationVerifier_Verify() {
 	// Output:
 	// OrderReferenceNotification 1111111-1111-11111-1111-11111EXAMPLE AQR8184NJXADU Sandbox true
 	// amazonpay: notification rejected (Signature): Signature: does not match the message: crypto/rsa: verification error
+}
+
+// A verifier names the shop's seller id; one that names no seller refuses
+// every notification. A platform that receives the notifications of many
+// sellers at one endpoint opts in to them all, and tells them apart by
+// SellerID.
+func ExampleWithAnyNotificationSeller() {
+	r := snsRequest()
+	body, _ := io.ReadAll(r.Body)
+	_, err := exampleVerifierWith().Verify(context.Background(), r.Header, body)
+	fmt.Println(err)
+
+	n, err := exampleVerifierWith(amazonpay.WithAnyNotificationSeller()).Verify(context.Background(), r.Header, body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("notification of seller", n.SellerID)
+	// Output:
+	// amazonpay: notification rejected (Unconfigured): the verifier names no seller: pass WithNotificationSellerIDs(your seller id), or WithAnyNotificationSeller() on a platform serving many sellers
+	// notification of seller AQR8184NJXADU
 }
 
 // ParseNotificationData reads a notification's XML that was verified

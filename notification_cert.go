@@ -122,27 +122,24 @@ func (v *NotificationVerifier) loadSigningCert(ctx context.Context, certURL stri
 	return sc, nil
 }
 
-// issuers fetches (through the cache) the certificates at an AIA URL.
+// issuers fetches the certificates at an AIA URL. They are not cached on
+// their own: plain http may answer anything (a captive portal, a stale or
+// tampered file), and only a chain verified with them is kept, as the
+// signing certificate's cache entry.
 func (v *NotificationVerifier) issuers(ctx context.Context, rawURL string) ([]*x509.Certificate, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, reject(NotificationCertificate, "SigningCertURL", "issuer URL is not http(s)", nil)
 	}
-	val, err := v.certs.get(ctx, "aia "+rawURL, v.now(), func(ctx context.Context) (any, error) {
-		data, err := v.fetch(ctx, rawURL)
-		if err != nil {
-			return nil, err
-		}
-		certs, err := parseCerts(data)
-		if err != nil {
-			return nil, reject(NotificationCertificate, "SigningCertURL", "issuer is not a certificate", err)
-		}
-		return certs, nil
-	})
+	data, err := v.fetch(ctx, rawURL)
 	if err != nil {
 		return nil, err
 	}
-	return val.([]*x509.Certificate), nil
+	certs, err := parseCerts(data)
+	if err != nil {
+		return nil, reject(NotificationCertificate, "SigningCertURL", "issuer is not a certificate", err)
+	}
+	return certs, nil
 }
 
 // fetch GETs a certificate file, at most maxCertBytes of it.
@@ -173,7 +170,7 @@ func (v *NotificationVerifier) fetch(ctx context.Context, rawURL string) ([]byte
 	return data, nil
 }
 
-// certCache holds fetched and verified certificates by URL, at most max of
+// certCache holds verified signing certificates by URL, at most max of
 // them for at most ttl each. Concurrent requests for one key load it once;
 // failures are not kept, so the next request tries again.
 type certCache struct {

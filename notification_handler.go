@@ -18,12 +18,18 @@ import (
 //   - 500 when the function fails, so that SNS delivers it again;
 //   - 400, 403 or 413 for what is malformed, forged or too large, and 503
 //     when the signing certificate could not be fetched: never 2xx for a
-//     notification it could not verify.
+//     notification it could not verify;
+//   - 500 for every notification, with an error logged, when its verifier
+//     names no seller (neither WithNotificationSellerIDs nor
+//     WithAnyNotificationSeller): a single shop must not accept every
+//     merchant's notifications, and SNS delivers them again once fixed.
 //
 // SNS delivers a notification at least once: the same notification may
-// arrive again with the same NotificationReferenceID. The shop's function
-// should be idempotent, keyed by it; WithDuplicateSuppression also skips
-// recent duplicates in this process.
+// arrive again with the same NotificationReferenceID, even while the first
+// delivery is still being handled. The shop's function should be
+// idempotent, keyed by it; WithDuplicateSuppression also skips recent
+// duplicates in this process and holds a redelivery until the first
+// delivery's outcome is known.
 type NotificationHandler struct {
 	v       *NotificationVerifier
 	fn      func(context.Context, *Notification) error
@@ -45,18 +51,26 @@ func WithSubscriptionConfirmation() NotificationHandlerOption {
 
 // WithDuplicateSuppression remembers the NotificationReferenceIDs of the
 // last max notifications the function accepted, and answers 200 to their
-// redeliveries without calling it again. The memory is per process: a
-// shop with several servers still needs an idempotent function.
+// redeliveries without calling it again. A redelivery that arrives while
+// the first delivery is still in the function (SNS redelivers after its
+// 15-second timeout) waits for it and gets its answer: 200 if it
+// succeeded, 500 if it failed (SNS delivers again), 503 if the
+// redelivery's own request ends first. Only an id whose function returned
+// nil is remembered. The memory is per process: a shop with several
+// servers still needs an idempotent function.
 func WithDuplicateSuppression(max int) NotificationHandlerOption {
 	return func(h *NotificationHandler) {
 		if max > 0 {
-			h.seen = &seenSet{max: max, ids: make(map[string]struct{}, max)}
+			h.seen = &seenSet{max: max, ids: make(map[string]struct{}, max), inFlight: make(map[string]*flight)}
 		}
 	}
 }
 
 // NewNotificationHandler returns the handler of a shop's IPN endpoint:
-// verified notifications go to fn. SNS confirmations never reach fn.
+// verified notifications go to fn. SNS confirmations never reach fn. v must
+// name the shop's seller id (WithNotificationSellerIDs), or a platform's
+// opt-in to any seller (WithAnyNotificationSeller); otherwise the handler
+// answers 500 to every request and logs why.
 func NewNotificationHandler(v *NotificationVerifier, fn func(ctx context.Context, n *Notification) error, opts ...NotificationHandlerOption) *NotificationHandler {
 	h := &NotificationHandler{v: v, fn: fn}
 	for _, o := range opts {
@@ -90,6 +104,10 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		var ne *NotificationError
 		if errors.As(err, &ne) {
 			status = ne.httpStatus()
+			if ne.Reason == NotificationUnconfigured {
+				h.log(ctx, slog.LevelError, "amazonpay: notification handler misconfigured; every notification is refused",
+					slog.String("error", err.Error()))
+			}
 		}
 		http.Error(w, http.StatusText(status), status)
 		return
@@ -103,21 +121,50 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if h.seen.has(n.NotificationReferenceID) {
-		h.log(ctx, slog.LevelInfo, "amazonpay: duplicate notification skipped", slog.Any("notification", n))
-		w.WriteHeader(http.StatusOK)
+	status := h.handle(ctx, n)
+	if status != http.StatusOK {
+		http.Error(w, http.StatusText(status), status)
 		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// handle runs the shop's function for a verified notification and returns
+// the status to answer. With duplicate suppression, a notification already
+// handled is skipped, and a redelivery that arrives while the first
+// delivery is still in the function (SNS redelivers after its 15-second
+// timeout) waits for that outcome instead of running the function again.
+func (h *NotificationHandler) handle(ctx context.Context, n *Notification) int {
+	id := n.NotificationReferenceID
+	f, first, seen := h.seen.begin(id)
+	switch {
+	case seen:
+		h.log(ctx, slog.LevelInfo, "amazonpay: duplicate notification skipped", slog.Any("notification", n))
+		return http.StatusOK
+	case f != nil && !first:
+		h.log(ctx, slog.LevelInfo, "amazonpay: duplicate notification in flight; waiting for the first delivery", slog.Any("notification", n))
+		select {
+		case <-f.done:
+			return f.status
+		case <-ctx.Done():
+			return http.StatusServiceUnavailable
+		}
+	}
+	status := http.StatusInternalServerError
+	if f != nil {
+		// Deferred, so that a panicking function (net/http recovers it)
+		// leaves nothing in flight: its waiters get 500.
+		defer func() { h.seen.end(id, f, status) }()
 	}
 	if err := h.fn(ctx, n); err != nil {
 		// The shop's error is not logged: it may hold buyer data.
 		h.log(ctx, slog.LevelError, "amazonpay: notification handler failed; SNS will deliver it again",
 			slog.Any("notification", n), slog.String("error_type", fmt.Sprintf("%T", err)))
-		http.Error(w, "handler failed", http.StatusInternalServerError)
-		return
+		return status
 	}
-	h.seen.add(n.NotificationReferenceID)
+	status = http.StatusOK
 	h.log(ctx, slog.LevelInfo, "amazonpay: notification handled", slog.Any("notification", n))
-	w.WriteHeader(http.StatusOK)
+	return status
 }
 
 // subscription answers a verified SubscriptionConfirmation, confirming it
@@ -216,31 +263,58 @@ func (n *Notification) object() (id, state string) {
 	return "", ""
 }
 
-// seenSet is a bounded set of ids, the oldest dropped first. A nil set
-// holds nothing.
+// seenSet is a bounded set of the ids the function accepted, the oldest
+// dropped first, and the ids being handled now. A nil set holds nothing.
 type seenSet struct {
-	mu    sync.Mutex
-	max   int
-	ids   map[string]struct{}
-	order []string
+	mu       sync.Mutex
+	max      int
+	ids      map[string]struct{}
+	order    []string
+	inFlight map[string]*flight
 }
 
-func (s *seenSet) has(id string) bool {
+// flight is one delivery in the shop's function; done is closed once
+// status is set.
+type flight struct {
+	done   chan struct{}
+	status int
+}
+
+// begin returns seen for an id already accepted; otherwise the id's
+// flight, and first when the caller starts it (and must end it). A nil
+// set returns nothing: no suppression.
+func (s *seenSet) begin(id string) (f *flight, first, seen bool) {
 	if s == nil {
-		return false
+		return nil, false, false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.ids[id]
-	return ok
+	if _, ok := s.ids[id]; ok {
+		return nil, false, true
+	}
+	if f := s.inFlight[id]; f != nil {
+		return f, false, false
+	}
+	f = &flight{done: make(chan struct{})}
+	s.inFlight[id] = f
+	return f, true, false
 }
 
+// end records the outcome of the flight begin started: the id is seen
+// only when the function succeeded.
+func (s *seenSet) end(id string, f *flight, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.inFlight, id)
+	if status == http.StatusOK {
+		s.add(id)
+	}
+	f.status = status
+	close(f.done)
+}
+
+// add remembers id; called with s.mu held.
 func (s *seenSet) add(id string) {
-	if s == nil {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if _, ok := s.ids[id]; ok {
 		return
 	}

@@ -277,15 +277,10 @@ func setJSON(t testing.TB, body []byte, key, value string) []byte {
 	return b
 }
 
-// testVerifier trusts p's root and fetches from srv.
+// testVerifier trusts p's root, fetches from srv and accepts the test
+// seller, A1SELLERTEST (opts may name others).
 func testVerifier(p *testPKI, srv *certServer, opts ...NotificationOption) *NotificationVerifier {
-	base := []NotificationOption{
-		WithCertHTTPClient(srv.client()),
-		WithCertRoots(p.roots),
-		WithNotificationClock(func() time.Time { return ipnNow }),
-		WithMaxNotificationAge(time.Hour),
-	}
-	return NewNotificationVerifier(append(base, opts...)...)
+	return unconfiguredVerifier(p, srv, append([]NotificationOption{WithNotificationSellerIDs("A1SELLERTEST")}, opts...)...)
 }
 
 // standardServer serves leaf+intermediate at testCertURL.

@@ -78,6 +78,12 @@ const (
 	// be fetched (network, HTTP status). The notification is not known to
 	// be forged: answer 5xx so that SNS delivers it again.
 	NotificationCertificateUnavailable NotificationErrorReason = "CertificateUnavailable"
+	// NotificationUnconfigured: the verifier names no seller: it was made
+	// with neither WithNotificationSellerIDs nor WithAnyNotificationSeller,
+	// and refuses every notification, before any fetch, until it is. The
+	// notification may be genuine: NotificationHandler answers 500, so that
+	// SNS delivers it again once the shop is configured.
+	NotificationUnconfigured NotificationErrorReason = "Unconfigured"
 )
 
 // NotificationError is the error of Verify. It never holds buyer data.
@@ -126,6 +132,8 @@ func (e *NotificationError) httpStatus() int {
 	switch e.Reason {
 	case NotificationCertificateUnavailable:
 		return http.StatusServiceUnavailable
+	case NotificationUnconfigured:
+		return http.StatusInternalServerError
 	case NotificationTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case NotificationMalformed, NotificationMessageType:
@@ -148,6 +156,7 @@ type NotificationVerifier struct {
 	now       func() time.Time
 	maxAge    time.Duration
 	sellerIDs []string
+	anySeller bool // WithAnyNotificationSeller
 	// topicAccounts are the AWS accounts whose SNS topics may publish; empty:
 	// any (WithNotificationTopicAccounts()).
 	topicAccounts []string
@@ -217,10 +226,32 @@ func WithNotificationTopicAccounts(ids ...string) NotificationOption {
 
 // WithNotificationSellerIDs accepts only notifications for these seller
 // (merchant) ids: the SNS topic's name must end with one of them, and the
-// SellerId of the notification must be one of them. Without it any seller
-// is accepted.
+// SellerId of the notification must be one of them. A shop passes its own
+// seller id. A verifier needs it (with at least one id) or
+// WithAnyNotificationSeller: without either, Verify refuses every
+// notification (NotificationUnconfigured), as SNS signs every merchant's
+// genuine notifications alike and any merchant could replay its own to
+// another shop's endpoint.
 func WithNotificationSellerIDs(ids ...string) NotificationOption {
-	return func(v *NotificationVerifier) { v.sellerIDs = append([]string(nil), ids...) }
+	return func(v *NotificationVerifier) {
+		// An empty id (an unset variable) names no seller.
+		v.sellerIDs = slices.DeleteFunc(append([]string(nil), ids...), func(id string) bool { return id == "" })
+	}
+}
+
+// WithAnyNotificationSeller accepts the notifications of every seller: for
+// a platform (a solution provider) that receives the IPNs of many sellers
+// at one endpoint and tells them apart by Notification.SellerID itself. A
+// single shop uses WithNotificationSellerIDs instead. Seller ids given with
+// WithNotificationSellerIDs still restrict.
+func WithAnyNotificationSeller() NotificationOption {
+	return func(v *NotificationVerifier) { v.anySeller = true }
+}
+
+// errNoSellers is Verify's error for a verifier that names no seller.
+func errNoSellers() *NotificationError {
+	return reject(NotificationUnconfigured, "",
+		"the verifier names no seller: pass WithNotificationSellerIDs(your seller id), or WithAnyNotificationSeller() on a platform serving many sellers", nil)
 }
 
 // WithNotificationLogger makes the verifier and its handler log rejected
@@ -303,14 +334,18 @@ func (e *snsEnvelope) stringToSign() []byte {
 }
 
 // Verify checks an SNS message (its HTTP headers and body) and returns the
-// notification in it. The checks, all before the Message is parsed: body
-// size; x-amz-sns-message-type against Type; SigningCertURL (https, host
+// notification in it. The checks, all before the Message is parsed: that
+// the verifier names its sellers (WithNotificationSellerIDs) or accepts any
+// (WithAnyNotificationSeller), else every notification is refused
+// (NotificationUnconfigured) before any fetch; body size; x-amz-sns-message-type against Type; SigningCertURL (https, host
 // sns.<region>.amazonaws.com[.cn], path ending .pem) before any fetch;
 // SignatureVersion 1 (RSA-SHA1) or 2 (RSA-SHA256); the seller ids, if set;
 // the message age; the certificate chain to the roots, its validity at the
 // message time and its name sns.amazonaws.com; the signature over the raw
 // fields. An error wraps ErrNotificationRejected unless the certificate
-// could not be fetched (then the notification may be genuine: retry).
+// could not be fetched (then the notification may be genuine: retry). A
+// NotificationUnconfigured error is the shop's to fix: answer 5xx, so that
+// SNS delivers the notification again.
 //
 // For a SubscriptionConfirmation or UnsubscribeConfirmation, the returned
 // Notification carries the SNS fields (Type, SubscribeURL, ...) only.
@@ -327,6 +362,9 @@ func (v *NotificationVerifier) Verify(ctx context.Context, h http.Header, body [
 }
 
 func (v *NotificationVerifier) verify(ctx context.Context, h http.Header, body []byte) (*Notification, error) {
+	if len(v.sellerIDs) == 0 && !v.anySeller {
+		return nil, errNoSellers()
+	}
 	env, ts, err := v.checkEnvelope(h, body)
 	if err != nil {
 		return nil, err

@@ -91,7 +91,7 @@ func TestNotificationVerifyRealSNSVectorExpired(t *testing.T) {
 	body, err := os.ReadFile("testdata/notifications/sns/body-valid.json")
 	require.NoError(t, err)
 	body = []byte(strings.Replace(string(body), `"Timestamp" : "2015-04-30T00:06:49.434Z"`, `"Timestamp" : "2015-08-23T00:06:49.434Z"`, 1))
-	v := NewNotificationVerifier(WithCertRoots(roots), WithMaxNotificationAge(0),
+	v := NewNotificationVerifier(WithCertRoots(roots), WithMaxNotificationAge(0), WithNotificationSellerIDs("AQR8184NJXADU"),
 		WithCertHTTPClient(newCertServer(map[string][]byte{realCertURL: pemBytes}).client()))
 	_, err = v.Verify(context.Background(), realVectorHeader(), body)
 	assertRejected(t, err, NotificationCertificate)
@@ -492,6 +492,39 @@ func TestNotificationCertIntermediateFromAIA(t *testing.T) {
 	srv2 := newCertServer(map[string][]byte{testCertURL: pemOf(other.leaf), testAIAURL: other.inter.Raw})
 	_, err = testVerifier(p, srv2).Verify(context.Background(), e.header, e.sign(t, p.leafKey))
 	assertRejected(t, err, NotificationCertificate)
+}
+
+// What a plain-http AIA URL answers is kept only once it built a verified
+// chain: a garbled or wrong answer is rejected, and the next notification
+// fetches again and succeeds, instead of every genuine notification being
+// rejected (403, which SNS does not retry) until the cache expires.
+func TestNotificationCertAIAAnswerNotKeptUnlessVerified(t *testing.T) {
+	p := newTestPKI(t, certSpec{aia: true})
+	other := newTestPKI(t, certSpec{rootKey: 4})
+	srv := newCertServer(map[string][]byte{testCertURL: pemOf(p.leaf)})
+	v := testVerifier(p, srv)
+	e := newTestEnv(t)
+	body := e.sign(t, p.leafKey)
+	serveAIA := func(b []byte) {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		srv.files[testAIAURL] = b
+	}
+
+	serveAIA([]byte("<html>captive portal</html>"))
+	_, err := v.Verify(context.Background(), e.header, body)
+	assertRejected(t, err, NotificationCertificate)
+
+	serveAIA(other.inter.Raw) // a certificate, but not the leaf's issuer
+	_, err = v.Verify(context.Background(), e.header, body)
+	assertRejected(t, err, NotificationCertificate)
+
+	serveAIA(p.inter.Raw)
+	_, err = v.Verify(context.Background(), e.header, body)
+	require.NoError(t, err, "the wrong answer was not kept")
+	_, err = v.Verify(context.Background(), e.header, body)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{testCertURL: 3, testAIAURL: 3}, srv.fetches, "the verified chain is kept")
 }
 
 // The cache holds a bounded number of certificates for a bounded time.

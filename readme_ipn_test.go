@@ -34,7 +34,7 @@ type OrderStore interface {
 // ipnEndpoint is the shop's IPN URL: mux.Handle("POST /amazon/ipn", ipnEndpoint(store)).
 func ipnEndpoint(store OrderStore) http.Handler {
 	v := amazonpay.NewNotificationVerifier(
-		amazonpay.WithNotificationSellerIDs("A1SELLERTEST"), // only your own SNS topic
+		amazonpay.WithNotificationSellerIDs("A1SELLERTEST"), // required: only your own notifications
 		amazonpay.WithMaxNotificationAge(6*time.Hour),       // against replays
 		amazonpay.WithNotificationLogger(slog.Default()),    // never logs buyer data
 	)

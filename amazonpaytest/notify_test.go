@@ -308,7 +308,7 @@ func TestNotifySignedLikeSNS(t *testing.T) {
 
 		// Without the sandbox root the chain is not trusted.
 		_, err = amazonpay.NewNotificationVerifier(amazonpay.WithCertHTTPClient(srv.NotificationHTTPClient()),
-			amazonpay.WithNotificationClock(srv.Now)).Verify(context.Background(), d[0].Header, d[0].Body)
+			amazonpay.WithNotificationClock(srv.Now), amazonpay.WithNotificationSellerIDs(srv.SellerID())).Verify(context.Background(), d[0].Header, d[0].Body)
 		var ne *amazonpay.NotificationError
 		require.ErrorAs(t, err, &ne)
 		assert.Equal(t, amazonpay.NotificationCertificate, ne.Reason)
