@@ -298,6 +298,7 @@ func storeNotificationKept(t *testing.T, s checkout.Store) {
 	ctx := t.Context()
 	n1 := storeNotification("n-1", "S02-x", 2*time.Second)
 	n0 := storeNotification("n-0", "S02-x", time.Second)
+	n0.Data = nil // no NotificationData: kept as empty
 	other := storeNotification("n-9", "S02-y", 0)
 	for _, n := range []*checkout.StoredNotification{n1, n0, other} {
 		storeMust(t, "RecordNotification without a payment", s.RecordNotification(ctx, n, nil))
