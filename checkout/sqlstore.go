@@ -15,10 +15,10 @@ type Dialect int
 
 // The dialects a SQLStore speaks.
 const (
-	// PostgreSQL 12 or later, through any database/sql driver (for
-	// example github.com/jackc/pgx/v5/stdlib).
+	// PostgreSQL 9.5 or later (the tests run 15), through any
+	// database/sql driver (for example github.com/jackc/pgx/v5/stdlib).
 	PostgreSQL Dialect = iota + 1
-	// SQLite 3.35 or later, through any database/sql driver (for example
+	// SQLite 3.24 or later, through any database/sql driver (for example
 	// modernc.org/sqlite). See SQLStore for the connection string.
 	SQLite
 )

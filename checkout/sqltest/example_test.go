@@ -8,7 +8,9 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/amazonpay-go/amazonpay"
 	"github.com/amazonpay-go/amazonpay/checkout"
 	_ "modernc.org/sqlite"
 )
@@ -35,7 +37,10 @@ func Example() {
 			log.Fatal(err)
 		}
 	}
-	p := examplePayment("order-42")
+	now := time.Now()
+	p := &checkout.Payment{ID: "order-42", Kind: checkout.KindPurchase, State: "confirmed",
+		OrderReferenceID: "S02-1234567-1234567", Total: amazonpay.Price{Amount: "42.50", CurrencyCode: "EUR"},
+		Attempt: 1, Version: 1, Created: now, Updated: now}
 	if err := store.Create(ctx, p); err != nil {
 		log.Fatal(err)
 	}
@@ -45,7 +50,7 @@ func Example() {
 	theirs.State, theirs.Version = "canceled", theirs.Version+1
 	fmt.Println(store.Update(ctx, mine))
 	fmt.Println(errors.Is(store.Update(ctx, theirs), checkout.ErrConflict))
-	got, _ := store.GetByAmazonID(ctx, "S02-order-42")
+	got, _ := store.GetByAmazonID(ctx, "S02-1234567-1234567")
 	fmt.Println(got.ID, got.State, got.Version)
 	// Output:
 	// <nil>
