@@ -59,7 +59,8 @@ func (d Dialect) String() string {
 // and with github.com/mattn/go-sqlite3,
 // "file:/var/lib/shop/shop.db?_busy_timeout=5000&_journal_mode=WAL". An
 // in-memory database (":memory:") is one database per connection of the
-// pool: do not use it.
+// pool: do not use it. Keep SQLite's default synchronous=FULL: a payment's
+// record must be on disk before the Amazon call it was written ahead of.
 type SQLStore struct {
 	db      *sql.DB
 	dialect Dialect
