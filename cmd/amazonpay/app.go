@@ -45,6 +45,9 @@ type app struct {
 	terminal func(w io.Writer) bool
 	// certRoots and certClient replace the system roots and the fetching
 	// of signing certificates in ipn verify (tests: amazonpaytest's CA).
+	// rowHook, if set, is called after each row of a batch command with
+	// how many are done (tests stop a run part-way through).
+	rowHook    func(done int)
 	certRoots  *x509.CertPool
 	certClient *http.Client
 
