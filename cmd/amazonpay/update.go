@@ -142,7 +142,7 @@ func (a *app) runUpdate(ctx context.Context, csvPath string, defaultType amazonp
 		return err
 	}
 	for _, p := range problems {
-		if err := j.record([]string{p.ID, outcomeInvalid, "", "", "", "no", "line " + fmt.Sprint(p.Line) + ": " + p.Reason}); err != nil {
+		if err := j.record([]string{p.ID, outcomeInvalid, "", "", "", detailsNo, "line " + fmt.Sprint(p.Line) + ": " + p.Reason}); err != nil {
 			return err
 		}
 	}
@@ -186,38 +186,45 @@ func (a *app) runUpdate(ctx context.Context, csvPath string, defaultType amazonp
 // only validated again, and a row whose SetBillingAgreementDetails was in
 // flight when a run was killed is looked up first.
 func (a *app) updateOne(ctx context.Context, c *amazonpay.Client, j *journal, r inputRow, u updateRow, opts []amazonpay.CallOption) (string, error) {
-	fail := func(err error, detailsSet bool) (string, error) {
+	fail := func(err error, detailsSet string) (string, error) {
 		code := ""
 		var apiErr *amazonpay.APIError
 		if errors.As(err, &apiErr) {
 			code = string(apiErr.Code)
 		}
-		return outcomeError, j.record([]string{r.id, outcomeError, "", "", code, yesNo(detailsSet), oneLine(err.Error())})
+		return outcomeError, j.record([]string{r.id, outcomeError, "", "", code, detailsSet, oneLine(err.Error())})
 	}
-	detailsSet := j.ever(r.id, outcomeDetailsSet)
-	if !detailsSet && j.ever(r.id, outcomeStarted) {
+	// What earlier runs know: details set (a DetailsSet record, or a
+	// compacted record saying so), or unknown (a Started record with no
+	// answer, or a SetBillingAgreementDetails whose outcome was lost).
+	prev := j.previous(r.id)
+	detailsSet := j.ever(r.id, outcomeDetailsSet) || prev != nil && prev[5] == detailsYes
+	if !detailsSet && prev != nil && (prev[1] == outcomeStarted || prev[5] == detailsUnknown) {
 		out, err := c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: r.id}, opts...)
 		if err != nil {
-			return fail(err, false)
+			return fail(err, detailsUnknown)
 		}
 		detailsSet = out.BillingAgreementDetails.BillingAgreementType == u.typ && sameAmount(out.BillingAgreementDetails.SubscriptionAmount, u.amount)
 	}
 	if !detailsSet {
-		if err := j.record([]string{r.id, outcomeStarted, "", "", "", "no", ""}); err != nil {
+		if err := j.record([]string{r.id, outcomeStarted, "", "", "", detailsUnknown, ""}); err != nil {
 			return outcomeError, err
 		}
 		_, err := c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{AmazonBillingAgreementID: r.id,
 			BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{BillingAgreementType: u.typ, SubscriptionAmount: u.amount}}, opts...)
 		if err != nil {
-			return fail(err, false)
+			if ambiguous(err) {
+				return fail(err, detailsUnknown) // it may have landed
+			}
+			return fail(err, detailsNo)
 		}
 	}
-	if err := j.record([]string{r.id, outcomeDetailsSet, "", "", "", "yes", ""}); err != nil {
+	if err := j.record([]string{r.id, outcomeDetailsSet, "", "", "", detailsYes, ""}); err != nil {
 		return outcomeError, err
 	}
 	out, err := c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: r.id}, opts...)
 	if err != nil {
-		return fail(err, true)
+		return fail(err, detailsYes)
 	}
 	outcome := ""
 	switch out.ValidationResult {
@@ -226,18 +233,18 @@ func (a *app) updateOne(ctx context.Context, c *amazonpay.Client, j *journal, r 
 	case amazonpay.ValidationFailure:
 		outcome = string(amazonpay.UpdateValidationFailed)
 	default:
-		return fail(errors.New("ValidateBillingAgreement: no ValidationResult in the response"), true)
+		return fail(errors.New("ValidateBillingAgreement: no ValidationResult in the response"), detailsYes)
 	}
-	return outcome, j.record([]string{r.id, outcome, string(out.ValidationResult), string(out.FailureReasonCode), "", "yes",
+	return outcome, j.record([]string{r.id, outcome, string(out.ValidationResult), string(out.FailureReasonCode), "", detailsYes,
 		string(out.BillingAgreementStatus.State)})
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
+// The details_set column: whether SetBillingAgreementDetails took effect.
+const (
+	detailsYes     = "yes"
+	detailsNo      = "no"
+	detailsUnknown = "unknown" // sent, answer lost: looked up before setting again
+)
 
 // sameAmount compares a set amount with the one wanted, as decimals.
 func sameAmount(got, want *amazonpay.Price) bool {
