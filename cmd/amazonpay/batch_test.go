@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -214,4 +215,27 @@ func TestMigrationValidationFailureAndGolden(t *testing.T) {
 	golden(t, "migration-results.csv", string(b))
 	assert.Equal(t, "MerchantInitiatedTransaction", srv.RequestsFor("SetBillingAgreementDetails")[0].Params.Get("BillingAgreementAttributes.BillingAgreementType"))
 	assert.Equal(t, "CustomerInitiatedTransaction", srv.RequestsFor("SetBillingAgreementDetails")[1].Params.Get("BillingAgreementAttributes.BillingAgreementType"))
+}
+
+func TestProgressBarOnATerminalPlainLinesOtherwise(t *testing.T) {
+	srv := newSandbox(t)
+	var lines []string
+	for range 3 {
+		lines = append(lines, openBillingAgreement(t, srv))
+	}
+	dir := t.TempDir()
+	in := writeCSV(t, dir, "in.csv", append([]string{"billing_agreement_id"}, lines...))
+	args := []string{"billing-agreements", "update", "--csv", in, "--type", "MerchantInitiatedTransaction",
+		"--quota", "SetBillingAgreementDetails=10/1ms", "--quota", "ValidateBillingAgreement=10/1ms"}
+	r := cliWith(t, srv, func(a *app) { a.terminal = func(io.Writer) bool { return true } }, "", args...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "updating")
+	assert.Contains(t, r.stderr, "100%")
+	assert.Contains(t, r.stderr, "(3/3")
+	assert.NotContains(t, r.stderr, "progress: ")
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "in.results.csv")))
+	r = cli(t, srv, "", args...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, "progress: 1/3 (33%) Updated 1\nprogress: 2/3 (66%) Updated 2\nprogress: 3/3 (100%) Updated 3\n", r.stderr)
 }

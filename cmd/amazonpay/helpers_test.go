@@ -150,3 +150,17 @@ func openBillingAgreement(t *testing.T, srv *amazonpaytest.Server) string {
 type cobraCommand = cobra.Command
 
 const amazonpayBuyerEmail = "buyer@example.com"
+
+func joinLines(lines []string) string { return strings.Join(lines, "\n") + "\n" }
+
+// cliBench is cli for benchmarks: the real retry policy's shape with short
+// waits, the sandbox's clock.
+func cliBench(srv *amazonpaytest.Server, args ...string) result {
+	var stdout, stderr bytes.Buffer
+	env := sandboxEnv(srv)
+	a := &app{ctx: ctx, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return env[k] },
+		now: srv.Now, httpClient: srv.Client(), newReferenceID: amazonpay.NewReferenceID, terminal: func(io.Writer) bool { return false },
+		retryPolicy: &amazonpay.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}}
+	code := a.run(args)
+	return result{stdout.String(), stderr.String(), code}
+}
