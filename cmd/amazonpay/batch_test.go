@@ -213,6 +213,11 @@ func TestMigrationValidationFailureAndGolden(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(dir, "in.results.csv"))
 	require.NoError(t, err)
 	golden(t, "migration-results.csv", string(b))
+	// The same file again, in JSON: every row done before, nothing sent.
+	r = cli(t, srv, "", "billing-agreements", "update", "--csv", in, "--type", "MerchantInitiatedTransaction", "--json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	golden(t, "migration-rerun.json", normalize(r.stdout, dir))
+	assert.Len(t, srv.RequestsFor("SetBillingAgreementDetails"), 2)
 	assert.Equal(t, "MerchantInitiatedTransaction", srv.RequestsFor("SetBillingAgreementDetails")[0].Params.Get("BillingAgreementAttributes.BillingAgreementType"))
 	assert.Equal(t, "CustomerInitiatedTransaction", srv.RequestsFor("SetBillingAgreementDetails")[1].Params.Get("BillingAgreementAttributes.BillingAgreementType"))
 }

@@ -94,3 +94,18 @@ func TestStatus(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	golden(t, "status.json", r.stdout)
 }
+
+func TestGetProviderCredit(t *testing.T) {
+	srv := newSandbox(t)
+	_, auth := authorizedOrder(t, srv, "20.00")
+	cp, err := srv.AmazonPay().Capture(ctx, &amazonpay.CaptureInput{AmazonAuthorizationID: auth, CaptureReferenceID: "c1", CaptureAmount: eur("20.00"),
+		ProviderCreditList: amazonpay.ProviderCreditList{{ProviderID: "A1PROVIDER", CreditAmount: eur("5.00")}}})
+	require.NoError(t, err)
+	require.NotEmpty(t, cp.CaptureDetails.ProviderCreditSummaryList)
+	id := cp.CaptureDetails.ProviderCreditSummaryList[0].ProviderCreditID
+	r := cli(t, srv, "", "get", id)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Provider credit "+id+"\n")
+	assert.Contains(t, r.stdout, "CreditAmount:")
+	assert.Contains(t, r.stdout, "5.00 EUR")
+}
