@@ -142,3 +142,64 @@ func TestMigrationRowInFlightAtAKillIsLookedUp(t *testing.T) {
 	assert.Equal(t, "Updated", results[landed][1])
 	assert.Equal(t, "Updated", results[lost][1])
 }
+
+// TestMigrationCtrlCStopsCleanly sends the built binary SIGINT, as Ctrl-C
+// does: it finishes the calls in flight, records them, prints how to
+// resume and exits 1; the resume finishes the rest, each agreement once.
+func TestMigrationCtrlCStopsCleanly(t *testing.T) {
+	const n = 100
+	bin := filepath.Join(t.TempDir(), "amazonpay")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+	quota := amazonpay.Quota{Burst: 2, Every: 5 * time.Millisecond}
+	srv := amazonpaytest.NewServer(amazonpaytest.WithQuota("SetBillingAgreementDetails", quota),
+		amazonpaytest.WithQuota("ValidateBillingAgreement", quota), amazonpaytest.WithThrottleClock(time.Now))
+	t.Cleanup(srv.Close)
+	lines := []string{"billing_agreement_id"}
+	var ids []string
+	for range n {
+		id := openBillingAgreement(t, srv)
+		ids = append(ids, id)
+		lines = append(lines, id)
+	}
+	dir := t.TempDir()
+	in := writeCSV(t, dir, "agreements.csv", lines)
+	args := []string{"billing-agreements", "update", "--csv", in, "--type", "MerchantInitiatedTransaction",
+		"--quota", "SetBillingAgreementDetails=2/5ms", "--quota", "ValidateBillingAgreement=2/5ms"}
+	cmd := exec.Command(bin, args...)
+	for k, v := range sandboxEnv(srv) {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	sc := bufio.NewScanner(stderr)
+	var rest []string
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "progress: 10/") {
+			require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		}
+		rest = append(rest, sc.Text())
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "stderr: %s", rest)
+	assert.Equal(t, exitFailed, ee.ExitCode())
+	assert.Contains(t, stdout.String(), "Interrupted: the calls in flight finished and are recorded. To resume: amazonpay billing-agreements update")
+	_, partial, _ := readResults(t, filepath.Join(dir, "agreements.results.csv"))
+	for id, rec := range partial {
+		assert.NotContains(t, []string{"Started", "DetailsSet"}, rec[1], "%s: a call in flight was abandoned", id)
+	}
+	stoppedAt := len(appliedPerID(srv, "SetBillingAgreementDetails"))
+	require.Less(t, stoppedAt, n)
+
+	r := cli(t, srv, "", args...)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	sets := appliedPerID(srv, "SetBillingAgreementDetails")
+	for _, id := range ids {
+		assert.Equal(t, 1, sets[id], id)
+	}
+}
