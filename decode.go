@@ -20,6 +20,9 @@ import (
 
 var errTooLarge = errors.New("response body exceeds the size cap")
 
+// utf8BOM is the UTF-8 encoding of U+FEFF, the byte-order mark.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
 var formContentType = []string{"application/x-www-form-urlencoded; charset=utf-8"}
 
 // readBody reads at most limit bytes of resp's body, drains and closes it.
@@ -87,7 +90,9 @@ func decodeResponse(action string, status int, body []byte, out output) error {
 	schema := schemaOf(out)
 	st := strictPool.Get().(*strictTokens)
 	defer st.release()
-	st.body.Reset(body)
+	// A UTF-8 byte-order mark, which some servers and proxies put first,
+	// is no text before the root; RawXML and errors keep the body as sent.
+	st.body.Reset(bytes.TrimPrefix(body, utf8BOM))
 	st.d, st.schema = newXMLDecoder(&st.body), schema
 	dec := xml.NewTokenDecoder(st)
 	for {
