@@ -98,7 +98,8 @@
 // is an *UnexpectedResponseError with the status; the body is kept in its
 // Body field and never quoted in the error text or a log, since it may hold
 // buyer data. No reply at all is a *RequestError wrapping the cause. A
-// non-2xx reply is never a success.
+// non-2xx reply is never a success. A close or cancel that may have
+// succeeded but could not be confirmed matches ErrOutcomeUnknown.
 //
 // Check errors in this order: *ValidationError (nothing was sent), then
 // the context's errors (the call was abandoned; if the context ended while
