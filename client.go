@@ -321,7 +321,7 @@ type ResponseMetadata struct {
 	// RequestID identifies the call at Amazon; quote it in support cases.
 	RequestID string `xml:"ResponseMetadata>RequestId"`
 	// RawXML is the whole response body.
-	RawXML []byte `xml:"-"`
+	RawXML []byte `xml:"-" log:"redact"`
 }
 
 func (m *ResponseMetadata) metadata() *ResponseMetadata { return m }

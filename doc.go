@@ -21,6 +21,12 @@
 // unknown region with a *ValidationError. The secret key is never printed:
 // Config's String, GoString, Format, LogValue, MarshalJSON and MarshalText
 // redact it, so fmt, log/slog (text and JSON) and JSON loggers are safe.
+// Results hide buyer data the same way from fmt and log/slog: the buyer's
+// and an address's name, e-mail, phone and street lines and the raw reply
+// show as [redacted], while ids, states, amounts, city, region, postal
+// code and country code stay; the fields themselves stay readable, and
+// json.Marshal, which serves storing the data rather than logging it,
+// keeps them whole.
 //
 // Options: WithHTTPClient (proxies, TLS, timeouts, httpmock; redirects
 // are never followed, whatever the client's CheckRedirect), WithEndpoint
