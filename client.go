@@ -74,7 +74,7 @@ func (c *Client) GoString() string { return c.String() }
 
 // Format prints c as String does, whatever the verb: printing a *Client
 // must not walk its fields, which hold the secret key.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue keeps the secret key out of log/slog output.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
@@ -213,7 +213,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		limiter: NewLocalLimiter(Quotas{Sandbox: cfg.Sandbox}),
 		maxBody: 10 << 20,
 	}
-	WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c)
+	_ = WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c) // the region's own endpoint always parses
 	c.profileAPI = cfg.Region.ProfileEndpoint(cfg.Sandbox)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {

@@ -52,10 +52,10 @@ func (c Config) GoString() string { return "amazonpay.Config" + c.String() }
 // string can reveal the secret key.
 func (c Config) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
-		io.WriteString(f, c.GoString())
+		_, _ = io.WriteString(f, c.GoString()) // Format cannot return an error
 		return
 	}
-	io.WriteString(f, c.String())
+	_, _ = io.WriteString(f, c.String())
 }
 
 // LogValue keeps the secret key out of log/slog output.

@@ -28,7 +28,7 @@ var formContentType = []string{"application/x-www-form-urlencoded; charset=utf-8
 // readBody reads at most limit bytes of resp's body, drains and closes it.
 // A body shorter than its Content-Length is an error (io.ErrUnexpectedEOF).
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // the body is read; a close error changes nothing
 	// Only a positive Content-Length sizes the read: a response built by
 	// hand in a test (or by a RoundTripper) leaves it 0 with a full body.
 	if n := resp.ContentLength; n > 0 && n <= limit {
@@ -45,7 +45,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if n > limit {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // drained for the connection's reuse, at best
 		return nil, &UnexpectedResponseError{StatusCode: resp.StatusCode, Body: buf.Bytes()[:limit], Err: errTooLarge}
 	}
 	return buf.Bytes(), nil

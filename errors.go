@@ -169,7 +169,7 @@ func describeBody(body []byte) string {
 			continue // declaration, comment or doctype
 		}
 		end := bytes.IndexFunc(rest, func(r rune) bool {
-			return !(r == ':' || r == '-' || r == '_' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r))
+			return r != ':' && r != '-' && r != '_' && r != '.' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		})
 		if end <= 0 {
 			return desc

@@ -172,7 +172,7 @@ func (w *redactWriter) value(v reflect.Value) {
 		if st := structUnder(v.Type()); v.IsNil() || st == nil || opaque(st) {
 			break
 		}
-		io.WriteString(w.f, "&")
+		w.put("&")
 		w.value(v.Elem())
 		return
 	case reflect.Struct:
@@ -189,33 +189,39 @@ func (w *redactWriter) value(v reflect.Value) {
 			break
 		}
 		if w.gosyntax {
-			io.WriteString(w.f, v.Type().String()+"{")
+			w.put(v.Type().String() + "{")
 		} else {
-			io.WriteString(w.f, "[")
+			w.put("[")
 		}
 		for i := range v.Len() {
 			if i > 0 {
-				io.WriteString(w.f, w.sep())
+				w.put(w.sep())
 			}
 			w.value(v.Index(i))
 		}
-		io.WriteString(w.f, map[bool]string{true: "}", false: "]"}[w.gosyntax])
+		w.put(map[bool]string{true: "}", false: "]"}[w.gosyntax])
 		return
 	case reflect.Interface:
 		if !v.IsNil() {
 			if err, ok := v.Interface().(error); ok {
 				// An error's text, never its fields (an *APIError's RawXML).
-				fmt.Fprintf(w.f, map[bool]string{true: "%q", false: "%s"}[w.gosyntax], err.Error())
+				w.printf(map[bool]string{true: "%q", false: "%s"}[w.gosyntax], err.Error())
 				return
 			}
 		}
 	}
 	if !v.IsValid() {
-		io.WriteString(w.f, "<nil>")
+		w.put("<nil>")
 		return
 	}
-	fmt.Fprintf(w.f, w.format, v.Interface())
+	w.printf(w.format, v.Interface())
 }
+
+// put and printf write to the fmt.State, which has no way to report an
+// error from Format.
+func (w *redactWriter) put(s string) { _, _ = io.WriteString(w.f, s) }
+
+func (w *redactWriter) printf(format string, args ...any) { _, _ = fmt.Fprintf(w.f, format, args...) }
 
 func (w *redactWriter) sep() string {
 	if w.gosyntax {
@@ -227,25 +233,25 @@ func (w *redactWriter) sep() string {
 // fields writes a sensitive struct as fmt would, field by field.
 func (w *redactWriter) fields(v reflect.Value) {
 	if w.gosyntax {
-		io.WriteString(w.f, v.Type().String())
+		w.put(v.Type().String())
 	}
-	io.WriteString(w.f, "{")
+	w.put("{")
 	for i, f := range planOf(v.Type()).fields {
 		if i > 0 {
-			io.WriteString(w.f, w.sep())
+			w.put(w.sep())
 		}
 		if w.names {
-			io.WriteString(w.f, f.name+":")
+			w.put(f.name + ":")
 		}
 		fv := v.Field(f.index)
 		switch {
 		case f.redact && !fv.IsZero() && w.gosyntax:
-			io.WriteString(w.f, strconv.Quote(redacted))
+			w.put(strconv.Quote(redacted))
 		case f.redact && !fv.IsZero():
-			io.WriteString(w.f, redacted)
+			w.put(redacted)
 		default:
 			w.value(fv)
 		}
 	}
-	io.WriteString(w.f, "}")
+	w.put("}")
 }
