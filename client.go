@@ -74,7 +74,7 @@ func (c *Client) GoString() string { return c.String() }
 
 // Format prints c as String does, whatever the verb: printing a *Client
 // must not walk its fields, which hold the secret key.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue keeps the secret key out of log/slog output.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
@@ -213,7 +213,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		limiter: NewLocalLimiter(Quotas{Sandbox: cfg.Sandbox}),
 		maxBody: 10 << 20,
 	}
-	WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c)
+	_ = WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c) // the region's own endpoint always parses
 	c.profileAPI = cfg.Region.ProfileEndpoint(cfg.Sandbox)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -321,7 +321,7 @@ type ResponseMetadata struct {
 	// RequestID identifies the call at Amazon; quote it in support cases.
 	RequestID string `xml:"ResponseMetadata>RequestId"`
 	// RawXML is the whole response body.
-	RawXML []byte `xml:"-"`
+	RawXML []byte `xml:"-" log:"redact"`
 }
 
 func (m *ResponseMetadata) metadata() *ResponseMetadata { return m }
@@ -360,27 +360,37 @@ func invoke[O any, I any, PO interface {
 	}
 	out := new(O)
 	_, once := any(in).(unrepeatable)
-	ambiguous, err := c.send(ctx, action, params, !once, PO(out))
+	lost, err := c.send(ctx, action, params, !once, PO(out))
 	if err != nil {
-		if s, ok := any(in).(settling); ok && ambiguous && c.settled(ctx, s, err, opts) {
-			return out, nil
+		if s, ok := any(in).(settling); ok && lost != nil {
+			if err = c.settle(ctx, action, s, lost, err, opts); err == nil {
+				return out, nil
+			}
 		}
 		return nil, err
 	}
 	return out, nil
 }
 
-// settled reports whether a call that failed with err after an ambiguous
-// attempt had in fact reached its target state: MWS applied the earlier
-// attempt, whose reply was lost, and refused the retry because the object
-// was no longer in the state it left.
-func (c *Client) settled(ctx context.Context, s settling, err error, opts []CallOption) bool {
+// settle decides a call that failed with err after an attempt that may
+// have acted (lost): if MWS refused the retry because the object was no
+// longer in the state the call leaves, the earlier attempt may have been
+// applied, and the object's state tells. It returns nil when the object is
+// in the target state, err when it is not or the refusal was another, and
+// an ErrOutcomeUnknown error when the state could not be read.
+func (c *Client) settle(ctx context.Context, action string, s settling, lost, err error, opts []CallOption) error {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != s.settledCode() {
-		return false
+		return err
 	}
-	done, gerr := s.settled(ctx, c, opts)
-	return gerr == nil && done
+	done, rerr := s.settled(ctx, c, opts)
+	switch {
+	case rerr != nil:
+		return &outcomeUnknownError{Operation: action, Refused: err, Lost: lost, Read: rerr}
+	case done:
+		return nil
+	}
+	return err
 }
 
 // buildParams validates in and returns its parameters plus the common ones,
@@ -447,9 +457,10 @@ func (c *Client) applyDefaults(in input, values url.Values) {
 }
 
 // send signs and posts params, retrying as the policy allows, and decodes
-// the reply into out. ambiguous reports that an attempt before the last one
-// failed in a way that leaves open whether MWS acted on it.
-func (c *Client) send(ctx context.Context, action string, params []param, repeatable bool, out output) (ambiguous bool, err error) {
+// the reply into out. lost is the error of the first attempt before the
+// last one that failed in a way that leaves open whether MWS acted on it
+// (its reply lost), nil if there was none.
+func (c *Client) send(ctx context.Context, action string, params []param, repeatable bool, out output) (lost, err error) {
 	ts := -1
 	for i := range params {
 		if params[i].key == "Timestamp" {
@@ -460,15 +471,15 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 	seller := paramValue(params, "SellerId")
 	for attempt := 1; ; attempt++ {
 		if cerr := ctx.Err(); cerr != nil {
-			return ambiguous, abandoned(action, attempt-1, cerr, err)
+			return lost, abandoned(action, attempt-1, cerr, err)
 		}
-		if err != nil && mayHaveActed(err) {
-			ambiguous = true
+		if lost == nil && err != nil && mayHaveActed(err) {
+			lost = err
 		}
 		if werr := c.pace(ctx, seller, action); werr != nil {
 			// The limiter refused (its context ended, a fleet limiter is
 			// down): nothing more is sent.
-			return ambiguous, abandoned(action, attempt-1, werr, err)
+			return lost, abandoned(action, attempt-1, werr, err)
 		}
 		params[ts].value = c.timestamp()
 		start := time.Now()
@@ -488,10 +499,10 @@ func (c *Client) send(ctx context.Context, action string, params []param, repeat
 				slog.String("operation", action), slog.Int("attempt", attempt), slog.Duration("wait", wait))
 		}
 		if serr := sleepCtx(ctx, wait); serr != nil {
-			return ambiguous, abandoned(action, attempt, serr, err)
+			return lost, abandoned(action, attempt, serr, err)
 		}
 	}
-	return ambiguous, err
+	return lost, err
 }
 
 // abandoned is the error of a call whose context ended before it could

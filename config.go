@@ -52,10 +52,10 @@ func (c Config) GoString() string { return "amazonpay.Config" + c.String() }
 // string can reveal the secret key.
 func (c Config) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
-		io.WriteString(f, c.GoString())
+		_, _ = io.WriteString(f, c.GoString()) // Format cannot return an error
 		return
 	}
-	io.WriteString(f, c.String())
+	_, _ = io.WriteString(f, c.String())
 }
 
 // LogValue keeps the secret key out of log/slog output.
@@ -91,8 +91,9 @@ const (
 // ConfigFromEnv reads a Config from the AMAZON_PAY_* environment variables
 // (the Env constants). A missing required variable or an unknown region is a
 // *ValidationError naming the variable. The sandbox is on unless
-// AMAZON_PAY_SANDBOX is "false" or "0", so that a missing variable never
-// moves real money.
+// AMAZON_PAY_SANDBOX is one of strconv.ParseBool's false values ("false",
+// "0", "f", "F", "FALSE", "False"), so that a missing or mistyped variable
+// never moves real money.
 func ConfigFromEnv() (Config, error) { return configFromEnv(os.Getenv) }
 
 func configFromEnv(getenv func(string) string) (Config, error) {

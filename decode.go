@@ -20,12 +20,15 @@ import (
 
 var errTooLarge = errors.New("response body exceeds the size cap")
 
+// utf8BOM is the UTF-8 encoding of U+FEFF, the byte-order mark.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
 var formContentType = []string{"application/x-www-form-urlencoded; charset=utf-8"}
 
 // readBody reads at most limit bytes of resp's body, drains and closes it.
 // A body shorter than its Content-Length is an error (io.ErrUnexpectedEOF).
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // the body is read; a close error changes nothing
 	// Only a positive Content-Length sizes the read: a response built by
 	// hand in a test (or by a RoundTripper) leaves it 0 with a full body.
 	if n := resp.ContentLength; n > 0 && n <= limit {
@@ -42,7 +45,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if n > limit {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // drained for the connection's reuse, at best
 		return nil, &UnexpectedResponseError{StatusCode: resp.StatusCode, Body: buf.Bytes()[:limit], Err: errTooLarge}
 	}
 	return buf.Bytes(), nil
@@ -87,7 +90,9 @@ func decodeResponse(action string, status int, body []byte, out output) error {
 	schema := schemaOf(out)
 	st := strictPool.Get().(*strictTokens)
 	defer st.release()
-	st.body.Reset(body)
+	// A UTF-8 byte-order mark, which some servers and proxies put first,
+	// is no text before the root; RawXML and errors keep the body as sent.
+	st.body.Reset(bytes.TrimPrefix(body, utf8BOM))
 	st.d, st.schema = newXMLDecoder(&st.body), schema
 	dec := xml.NewTokenDecoder(st)
 	for {

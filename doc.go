@@ -21,6 +21,12 @@
 // unknown region with a *ValidationError. The secret key is never printed:
 // Config's String, GoString, Format, LogValue, MarshalJSON and MarshalText
 // redact it, so fmt, log/slog (text and JSON) and JSON loggers are safe.
+// Results hide buyer data the same way from fmt and log/slog: the buyer's
+// and an address's name, e-mail, phone and street lines and the raw reply
+// show as [redacted], while ids, states, amounts, city, region, postal
+// code and country code stay; the fields themselves stay readable, and
+// json.Marshal, which serves storing the data rather than logging it,
+// keeps them whole.
 //
 // Options: WithHTTPClient (proxies, TLS, timeouts, httpmock; redirects
 // are never followed, whatever the client's CheckRedirect), WithEndpoint
@@ -98,7 +104,8 @@
 // is an *UnexpectedResponseError with the status; the body is kept in its
 // Body field and never quoted in the error text or a log, since it may hold
 // buyer data. No reply at all is a *RequestError wrapping the cause. A
-// non-2xx reply is never a success.
+// non-2xx reply is never a success. A close or cancel that may have
+// succeeded but could not be confirmed matches ErrOutcomeUnknown.
 //
 // Check errors in this order: *ValidationError (nothing was sent), then
 // the context's errors (the call was abandoned; if the context ended while

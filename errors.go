@@ -3,6 +3,7 @@ package amazonpay
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -168,7 +169,7 @@ func describeBody(body []byte) string {
 			continue // declaration, comment or doctype
 		}
 		end := bytes.IndexFunc(rest, func(r rune) bool {
-			return !(r == ':' || r == '-' || r == '_' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r))
+			return r != ':' && r != '-' && r != '_' && r != '.' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		})
 		if end <= 0 {
 			return desc
@@ -251,4 +252,42 @@ func parseAPIError(op string, status int, body []byte) *APIError {
 		RequestID:  strings.TrimSpace(id),
 		RawXML:     body,
 	}
+}
+
+// ErrOutcomeUnknown is matched (errors.Is) by the error of a call that may
+// have succeeded: a close or cancel whose earlier attempt's reply was lost,
+// whose retry MWS refused because the object had left the state it needs,
+// and whose follow-up Get*Details, which would have told whether the lost
+// attempt was applied, failed too. errors.As still finds MWS's refusal
+// (the *APIError) first, then the lost attempt's error and the read's.
+// Read the object's state again later (or wait for its notification); do
+// not treat the call as failed.
+var ErrOutcomeUnknown = errors.New("amazonpay: outcome unknown")
+
+// outcomeUnknownError is the ErrOutcomeUnknown error: MWS's refusal of
+// the retry, the error of the attempt whose reply was lost, and the
+// failure of the read that would have decided between them.
+type outcomeUnknownError struct {
+	Operation string
+	Refused   error // the retry's *APIError
+	Lost      error // the attempt that may have been applied
+	Read      error // the Get*Details that failed
+}
+
+// Error says the outcome is unknown and gives the three errors, on one
+// line with one prefix.
+func (e *outcomeUnknownError) Error() string {
+	own := "amazonpay: " + e.Operation + ": "
+	short := func(err error) string {
+		s := strings.TrimPrefix(err.Error(), own)
+		return strings.ReplaceAll(strings.TrimPrefix(s, "amazonpay: "), "\n", " ")
+	}
+	return own + "outcome unknown: an attempt whose reply was lost may have been applied (" + short(e.Lost) +
+		"); the retry was refused (" + short(e.Refused) + "); reading the state failed (" + short(e.Read) + ")"
+}
+
+// Unwrap returns ErrOutcomeUnknown, the refusal, the lost attempt's error
+// and the read's, in that order: errors.As finds the refusal first.
+func (e *outcomeUnknownError) Unwrap() []error {
+	return []error{ErrOutcomeUnknown, e.Refused, e.Lost, e.Read}
 }

@@ -14,10 +14,10 @@ import (
 
 // UserInfo is a buyer's Login with Amazon profile.
 type UserInfo struct {
-	UserID     string `json:"user_id"`     // e.g. amzn1.account.AF5W6J2OG52NKFJGEN52GEZ5CWFQ
-	Name       string `json:"name"`        // with the "profile" scope
-	Email      string `json:"email"`       // with the "profile" scope
-	PostalCode string `json:"postal_code"` // with the "postal_code" scope
+	UserID     string `json:"user_id"`            // e.g. amzn1.account.AF5W6J2OG52NKFJGEN52GEZ5CWFQ
+	Name       string `json:"name" log:"redact"`  // with the "profile" scope
+	Email      string `json:"email" log:"redact"` // with the "profile" scope
+	PostalCode string `json:"postal_code"`        // with the "postal_code" scope
 }
 
 // LoginError is an error answer of the Login with Amazon API, such as

@@ -100,7 +100,10 @@ func (s *shop) amazonReturn(w http.ResponseWriter, r *http.Request) {
 		s.markPaid(co, out.AuthorizationDetails.AmazonAuthorizationID) // only now
 		http.Redirect(w, r, "/orders/"+co.OrderID, http.StatusSeeOther)
 	case amazonpay.ActionCancelAndReturnToCart: // AuthenticationStatus=Failure
-		s.pay.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: co.OrderReferenceID})
+		_, err := s.pay.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{AmazonOrderReferenceID: co.OrderReferenceID})
+		if err != nil { // nothing was charged; the buyer still goes back to the cart
+			s.log.Error("cancel order reference", "order_id", co.OrderID, "error", err)
+		}
 		s.showCart(w, res.BuyerMessage(r.Header.Get("Accept-Language")))
 	case amazonpay.ActionChooseAnotherPaymentMethod: // AuthenticationStatus=Abandoned
 		s.showWallet(w, res.BuyerMessage(r.Header.Get("Accept-Language")))
@@ -166,6 +169,12 @@ func capture(ctx context.Context, c *amazonpay.Client, in *amazonpay.CaptureInpu
 	}
 }
 
+// The reply MWS sends to ConfirmOrderReference. Replies of every operation, as MWS sends
+// them, are in this repository's testdata/responses/.
+const confirmOrderReferenceResponseXML = `<ConfirmOrderReferenceResponse xmlns="http://mws.amazonservices.com/schema/OffAmazonPayments/2013-01-01">
+  <ResponseMetadata><RequestId>5f20169b-7ab2-11df-bcef-d35615e2b044</RequestId></ResponseMetadata>
+</ConfirmOrderReferenceResponse>`
+
 func TestConfirm(t *testing.T) {
 	hc := &http.Client{}
 	httpmock.ActivateNonDefault(hc)
@@ -174,6 +183,8 @@ func TestConfirm(t *testing.T) {
 		"https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01",
 		httpmock.NewStringResponder(200, confirmOrderReferenceResponseXML))
 
+	cfg := amazonpay.Config{SellerID: "A1EXAMPLE", AccessKeyID: "AKIAEXAMPLE", SecretKey: "test-secret",
+		Region: amazonpay.RegionDE, Sandbox: true} // the sandbox endpoint registered above
 	c, err := amazonpay.NewClient(cfg,
 		amazonpay.WithHTTPClient(hc),
 		amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{})) // no retries in tests
@@ -207,10 +218,6 @@ func (s *shop) checkoutOf(r *http.Request) *checkout {
 func (s *shop) markPaid(co *checkout, authorizationID string) { s.paid[co.OrderID] = authorizationID }
 func (s *shop) showWallet(w http.ResponseWriter, msg string)  { s.page = "wallet: " + msg }
 func (s *shop) showCart(w http.ResponseWriter, msg string)    { s.page = "cart: " + msg }
-
-var cfg = amazonpay.Config{SellerID: "A1EXAMPLE", AccessKeyID: "AKIA", SecretKey: "secret", Region: amazonpay.RegionDE, Sandbox: true}
-
-const confirmOrderReferenceResponseXML = `<ConfirmOrderReferenceResponse xmlns="http://mws.amazonservices.com/schema/OffAmazonPayments/2013-01-01"><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></ConfirmOrderReferenceResponse>`
 
 // TestReadmeGoSnippetsAreCompiled: every ```go block of README.md stands in
 // a test file of this repository (white space aside), so README shows only

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -82,6 +83,11 @@ func settleCases() []settleCase {
 
 // settleRoute answers the operation with ops in turn and its Get with get.
 func settleRoute(mt *httpmock.MockTransport, getAction, get string, ops ...httpmock.Responder) *[]string {
+	return settleRouteTo(mt, getAction, httpmock.NewStringResponder(200, get), ops...)
+}
+
+// settleRouteTo is settleRoute with the Get answered by a responder.
+func settleRouteTo(mt *httpmock.MockTransport, getAction string, get httpmock.Responder, ops ...httpmock.Responder) *[]string {
 	var actions []string
 	n := 0
 	mt.RegisterResponder(http.MethodPost, testEndpoint, func(req *http.Request) (*http.Response, error) {
@@ -89,7 +95,7 @@ func settleRoute(mt *httpmock.MockTransport, getAction, get string, ops ...httpm
 		action := req.PostForm.Get("Action")
 		actions = append(actions, action)
 		if action == getAction {
-			return httpmock.NewStringResponse(200, get), nil
+			return get(req)
 		}
 		r := ops[min(n, len(ops)-1)]
 		n++
@@ -135,6 +141,57 @@ func TestRetryAfterLostReplySettles(t *testing.T) {
 			err = tc.call(ctx, c)
 			assert.ErrorIs(t, err, tc.code)
 			assert.Equal(t, []string{tc.name, tc.name}, *actions)
+		})
+	}
+}
+
+// Issue 14 item 3: the retry after a lost reply is refused and the Get
+// that would tell whether the lost attempt was applied fails as well. The
+// call may have succeeded: its error says the outcome is unknown, wraps
+// the lost reply and the read's failure, and keeps MWS's refusal reachable.
+func TestLostReplyThenFailedReadIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	unavailable := httpmock.NewStringResponder(503, `<ErrorResponse xmlns="`+APIVersion+`"><Error><Type>Receiver</Type>`+
+		`<Code>ServiceUnavailable</Code><Message>Service is currently unavailable</Message></Error><RequestId>req-503</RequestId></ErrorResponse>`)
+	for _, tc := range settleCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, lost := range []struct {
+				name      string
+				responder httpmock.Responder
+				is        func(error) bool
+			}{
+				{"connection reset", connectionReset, func(err error) bool { return errors.Is(err, syscall.ECONNRESET) }},
+				{"gateway page", httpmock.NewStringResponder(502, "<html>bad gateway</html>"), func(err error) bool {
+					var ue *UnexpectedResponseError
+					return errors.As(err, &ue) && ue.StatusCode == 502
+				}},
+			} {
+				c, mt := newTestClient(t)
+				actions := settleRouteTo(mt, tc.getAction, unavailable, lost.responder, statusError(tc.code))
+				err := tc.call(context.Background(), c)
+				require.Error(t, err, lost.name)
+				assert.True(t, errors.Is(err, ErrOutcomeUnknown), "%s: want ErrOutcomeUnknown, got %v", lost.name, err)
+				assert.True(t, lost.is(err), "%s: the lost reply is wrapped: %v", lost.name, err)
+				assert.ErrorIs(t, err, ErrorServiceUnavailable, "the read's failure is wrapped")
+				var apiErr *APIError
+				require.True(t, errors.As(err, &apiErr), lost.name)
+				assert.Equal(t, tc.code, apiErr.Code, "errors.As finds MWS's refusal, as before")
+				assert.ErrorIs(t, err, tc.code)
+				assert.Equal(t, []string{tc.name, tc.name, tc.getAction, tc.getAction, tc.getAction, tc.getAction}, *actions,
+					"the Get is retried like any read")
+				msg := err.Error()
+				assert.NotContains(t, msg, "\n")
+				assert.True(t, strings.HasPrefix(msg, "amazonpay: "+tc.name+": outcome unknown: "), msg)
+				assert.Equal(t, 1, strings.Count(msg, "amazonpay:"), "one prefix: %s", msg)
+			}
+
+			// A read that answers still decides, as before.
+			c, mt := newTestClient(t)
+			settleRouteTo(mt, tc.getAction, httpmock.NewStringResponder(200, tc.get(false)), connectionReset, statusError(tc.code))
+			err := tc.call(context.Background(), c)
+			assert.ErrorIs(t, err, tc.code)
+			assert.False(t, errors.Is(err, ErrOutcomeUnknown), "the object is in another state: a plain refusal")
 		})
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -331,6 +333,23 @@ func TestConfigFromEnv(t *testing.T) {
 	env[EnvSandbox] = "maybe"
 	cfg, _ = configFromEnv(getenv)
 	assert.True(t, cfg.Sandbox, "anything but a false value keeps the sandbox")
+	// README lists the values that mean production: exactly these.
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	sentence := regexp.MustCompile("`AMAZON_PAY_SANDBOX` — production only\\s+when it is ([^;]*);").FindSubmatch(readme)
+	require.NotNil(t, sentence, "README says which AMAZON_PAY_SANDBOX values mean production")
+	listed := regexp.MustCompile("`([^`]+)`").FindAllSubmatch(sentence[1], -1)
+	require.Len(t, listed, 6, "%s", sentence[1])
+	for _, v := range listed {
+		env[EnvSandbox] = string(v[1])
+		cfg, _ = configFromEnv(getenv)
+		assert.False(t, cfg.Sandbox, "README: %q means production", v[1])
+	}
+	for _, v := range []string{"no", "off", "production", "live", "False "} {
+		env[EnvSandbox] = v
+		cfg, _ = configFromEnv(getenv)
+		assert.Equal(t, v == "False ", !cfg.Sandbox, "%q", v) // surrounding white space is trimmed
+	}
 
 	for _, name := range []string{EnvSellerID, EnvAccessKeyID, EnvSecretKey, EnvRegion} {
 		old := env[name]

@@ -51,25 +51,25 @@ func (p Price) String() string { return p.Amount + " " + p.CurrencyCode }
 
 // Buyer is the buyer of an order reference or billing agreement.
 type Buyer struct {
-	Name  string `xml:"Name"`
-	Email string `xml:"Email"`
-	Phone string `xml:"Phone"`
+	Name  string `xml:"Name" log:"redact"`
+	Email string `xml:"Email" log:"redact"`
+	Phone string `xml:"Phone" log:"redact"`
 }
 
 // Address is a postal address. Before confirmation only City,
 // StateOrRegion, PostalCode and CountryCode are returned.
 type Address struct {
-	Name          string `xml:"Name"`
-	AddressLine1  string `xml:"AddressLine1"`
-	AddressLine2  string `xml:"AddressLine2"`
-	AddressLine3  string `xml:"AddressLine3"`
+	Name          string `xml:"Name" log:"redact"`
+	AddressLine1  string `xml:"AddressLine1" log:"redact"`
+	AddressLine2  string `xml:"AddressLine2" log:"redact"`
+	AddressLine3  string `xml:"AddressLine3" log:"redact"`
 	City          string `xml:"City"`
 	County        string `xml:"County"`
 	District      string `xml:"District"`
 	StateOrRegion string `xml:"StateOrRegion"`
 	PostalCode    string `xml:"PostalCode"`
 	CountryCode   string `xml:"CountryCode"`
-	Phone         string `xml:"Phone"`
+	Phone         string `xml:"Phone" log:"redact"`
 }
 
 // Destination is where an order ships.

@@ -345,11 +345,11 @@ func (h *Handler) serveConfirmationFlow(w http.ResponseWriter, r *http.Request) 
 	if location != "" {
 		w.Header().Set("Location", location)
 		w.WriteHeader(http.StatusFound)
-		fmt.Fprintf(w, "<!DOCTYPE html><html><body><a href=\"%s\">Return to the shop</a></body></html>\n", html.EscapeString(location))
+		_, _ = fmt.Fprintf(w, "<!DOCTYPE html><html><body><a href=\"%s\">Return to the shop</a></body></html>\n", html.EscapeString(location))
 		return
 	}
 	w.WriteHeader(status)
-	fmt.Fprintf(w, "<!DOCTYPE html><html><body><h1>Hmmm...that didn't work</h1><p>%s</p></body></html>\n", html.EscapeString(msg))
+	_, _ = fmt.Fprintf(w, "<!DOCTYPE html><html><body><h1>Hmmm...that didn't work</h1><p>%s</p></body></html>\n", html.EscapeString(msg))
 }
 
 // confirmationFlow decides where the buyer goes and records the outcome.
@@ -461,7 +461,7 @@ func (h *Handler) RunConfirmationFlow(sellerID, id string) (u *url.URL, err erro
 }
 
 func redirectOf(resp *http.Response) (*url.URL, error) {
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // only the headers matter
 	if resp.StatusCode != http.StatusFound {
 		return nil, fmt.Errorf("%w: HTTP %d", ErrNoRedirect, resp.StatusCode)
 	}

@@ -515,8 +515,8 @@ func post(hc *http.Client, d *Delivery) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // only the status matters
+	_ = resp.Body.Close()
 	return resp.StatusCode, nil
 }
 

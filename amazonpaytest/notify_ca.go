@@ -155,7 +155,7 @@ func newNotifyPKI(start time.Time, region string) (*notifyPKI, error) {
 	p.certURL = fmt.Sprintf("https://sns.%s.amazonaws.com/SimpleNotificationService-%x.pem", region, sum[:16])
 	var b bytes.Buffer
 	for _, c := range []*x509.Certificate{p.leaf, p.inter} {
-		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+		_ = pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}) // a bytes.Buffer does not fail
 	}
 	p.certPEM = b.Bytes()
 	return p, nil
@@ -172,7 +172,7 @@ var snsHostPattern = regexp.MustCompile(`^sns\.[a-z0-9-]+\.amazonaws\.com$`)
 // RoundTrip answers the certificate, ConfirmSubscription and Unsubscribe URLs.
 func (t snsTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
-		r.Body.Close()
+		_ = r.Body.Close() // a RoundTripper must close it; nothing was read
 	}
 	if r.URL.Scheme != "https" || !snsHostPattern.MatchString(r.URL.Host) {
 		return nil, errors.New("amazonpaytest: NotificationHTTPClient reaches only the sandbox's SNS URLs, not " + r.URL.Redacted())

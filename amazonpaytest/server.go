@@ -516,7 +516,7 @@ func (h *Handler) deliver(w http.ResponseWriter, r *http.Request, rep reply) {
 		w.Header().Set("x-mws-request-id", rep.requestID)
 	}
 	w.WriteHeader(rep.status)
-	w.Write(rep.body)
+	_, _ = w.Write(rep.body) // a client gone away is its own failure
 }
 
 func cloneValues(v url.Values) url.Values {

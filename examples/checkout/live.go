@@ -40,7 +40,7 @@ type liveOptions struct {
 // from the Confirmation Flow, then authorizes and captures.
 func runLive(ctx context.Context, t *transcript, c *amazonpay.Client, opts liveOptions) error {
 	id := opts.orderReferenceID
-	fmt.Fprintf(t.w, "Amazon Pay sandbox at %s (seller %s)\n", c.Endpoint(), c.Config().SellerID)
+	_, _ = fmt.Fprintf(t.w, "Amazon Pay sandbox at %s (seller %s)\n", c.Endpoint(), c.Config().SellerID)
 	total := &amazonpay.Price{Amount: opts.amount, CurrencyCode: c.Config().CurrencyCode}
 
 	st, err := orderState(ctx, c, id)
@@ -64,17 +64,17 @@ func runLive(ctx context.Context, t *transcript, c *amazonpay.Client, opts liveO
 			case returned <- r.URL:
 			default:
 			}
-			fmt.Fprintln(w, "Thank you, you can close this window.")
+			_, _ = fmt.Fprintln(w, "Thank you, you can close this window.")
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // ErrServerClosed after Shutdown; a broken listener shows as no return
 	// Shutdown, not Close: the buyer's browser must get its page even when
 	// we stop right after reading the return (a failed authentication).
 	defer func() {
 		stop, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Shutdown(stop)
+		_ = srv.Shutdown(stop) // the outcome is known; a browser still loading is cut off
 	}()
 
 	if err := confirmOrder(ctx, t, c, id, total, "live-"+id, base+"/amazon/ok", base+"/amazon/fail"); err != nil {

@@ -74,16 +74,16 @@ type transcript struct {
 }
 
 func (t *transcript) section(title string) {
-	fmt.Fprintf(t.w, "\n== %s\n", title)
+	_, _ = fmt.Fprintf(t.w, "\n== %s\n", title) // a transcript that cannot be written does not stop the checkout
 }
 
 func (t *transcript) step(format string, args ...any) {
 	t.n++
-	fmt.Fprintf(t.w, "%2d. %s\n", t.n, fmt.Sprintf(format, args...))
+	_, _ = fmt.Fprintf(t.w, "%2d. %s\n", t.n, fmt.Sprintf(format, args...))
 }
 
 func (t *transcript) note(format string, args ...any) {
-	fmt.Fprintf(t.w, "    %s\n", fmt.Sprintf(format, args...))
+	_, _ = fmt.Fprintf(t.w, "    %s\n", fmt.Sprintf(format, args...))
 }
 
 // unexpected reports a state the checkout did not expect.

@@ -20,7 +20,7 @@ func runSandbox(ctx context.Context, t *transcript) error {
 	srv := amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
 	defer srv.Close()
 	c := srv.AmazonPay()
-	fmt.Fprintf(t.w, "Amazon Pay offline sandbox at %s (seller %s, region de, EUR)\n", srv.URL, srv.SellerID())
+	_, _ = fmt.Fprintf(t.w, "Amazon Pay offline sandbox at %s (seller %s, region de, EUR)\n", srv.URL, srv.SellerID())
 
 	t.section("(a) One-time purchase with Strong Customer Authentication")
 	if err := onePurchase(ctx, t, srv, c); err != nil {

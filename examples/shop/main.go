@@ -93,7 +93,7 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 			return err
 		}
 		cfg.ClientID, cfg.WidgetsURL = getenv("AMAZON_PAY_CLIENT_ID"), widgetsURLs[region]
-		fmt.Fprintf(out, "Amazon Pay sandbox at %s (seller %s)\n", cfg.Client.Endpoint(), cfg.Client.Config().SellerID)
+		_, _ = fmt.Fprintf(out, "Amazon Pay sandbox at %s (seller %s)\n", cfg.Client.Endpoint(), cfg.Client.Config().SellerID)
 	} else {
 		sandbox = amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
 		defer sandbox.Close()
@@ -103,7 +103,7 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 		// that, and fetch its certificate in process. Without this, the
 		// shop's verifier trusts the system roots, as with Amazon.
 		cfg.NotificationVerifier = sandbox.NotificationVerifier()
-		fmt.Fprintf(out, "Amazon Pay offline sandbox at %s (seller %s, region de, EUR)\n", sandbox.URL, sandbox.SellerID())
+		_, _ = fmt.Fprintf(out, "Amazon Pay offline sandbox at %s (seller %s, region de, EUR)\n", sandbox.URL, sandbox.SellerID())
 	}
 	shop, err := store.New(cfg)
 	if err != nil {
@@ -119,15 +119,15 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 	if sandbox != nil {
 		// What Seller Central's merchant URL is with Amazon.
 		sandbox.AddNotificationURL(url + "amazon/ipn")
-		fmt.Fprintf(out, "Instant Payment Notifications: the sandbox sends them to %samazon/ipn\n", url)
+		_, _ = fmt.Fprintf(out, "Instant Payment Notifications: the sandbox sends them to %samazon/ipn\n", url)
 	} else {
 		base := strings.TrimSuffix(cfg.BaseURL, "/")
 		if base == "" {
 			base = "https://<the shop's address>"
 		}
-		fmt.Fprintf(out, "Instant Payment Notifications: set %s/amazon/ipn as the merchant URL in Seller Central\n", base)
+		_, _ = fmt.Fprintf(out, "Instant Payment Notifications: set %s/amazon/ipn as the merchant URL in Seller Central\n", base)
 	}
-	fmt.Fprintf(out, "Gopher Shop: open %s in a browser (Ctrl-C stops it)\n", url)
+	_, _ = fmt.Fprintf(out, "Gopher Shop: open %s in a browser (Ctrl-C stops it)\n", url)
 	if ready != nil {
 		ready <- url
 	}

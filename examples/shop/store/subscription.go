@@ -135,8 +135,10 @@ func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
 	switch res.Action {
 	case amazonpay.ActionProceed:
 	case amazonpay.ActionCancelAndReturnToCart:
-		// Failure: the agreement cannot be used; close it.
-		c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{
+		// Failure: the agreement cannot be used; close it. If the close
+		// fails, the agreement stays open but the shop forgets it and never
+		// charges it: the buyer sees the same page either way.
+		_, _ = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{
 			AmazonBillingAgreementID: id, ClosureReason: "The buyer failed the authentication challenge",
 		})
 		s.withSession(w, r, forget)
