@@ -106,8 +106,9 @@ type unsigned struct {
 }
 
 type merchantNotification struct {
-	url    string
-	events map[string]bool
+	url       string
+	events    map[string]bool
+	eventList []string // as set, for GetMerchantNotificationConfiguration
 }
 
 // defaultRetryDelays are SNS's default HTTP delivery retries: three, 20 s apart.
@@ -617,46 +618,4 @@ func (h *Handler) attempted(q *queued, status int, err error) {
 		defer n.mu.Unlock()
 		n.enqueue(h, next)
 	})
-}
-
-// opSetMerchantNotificationConfiguration replaces the seller's
-// notification URLs and their event types.
-func opSetMerchantNotificationConfiguration(c *call) *xResult {
-	const prefix = "NotificationConfigurationList.NotificationConfiguration."
-	var list []merchantNotification
-	for i := 1; ; i++ {
-		item := fmt.Sprintf("%s%d.", prefix, i)
-		u := c.p.Get(item + "NotificationUrl")
-		if u == "" {
-			break
-		}
-		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-			panic(invalidErr(item+"NotificationUrl", "is not an absolute URL"))
-		}
-		m := merchantNotification{url: u, events: map[string]bool{}}
-		for j := 1; ; j++ {
-			et := c.p.Get(fmt.Sprintf("%sEventTypes.EventTypeList.%d", item, j))
-			if et == "" {
-				break
-			}
-			m.events[et] = true
-		}
-		if len(m.events) == 0 {
-			m.events["ALL"] = true
-		}
-		list = append(list, m)
-	}
-	n := &c.h.notify
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.merchant == nil {
-		n.merchant = map[string][]merchantNotification{}
-	}
-	n.merchant[c.seller] = list
-	return &xResult{}
-}
-
-func init() {
-	// Registered here to keep the IPN code in one file.
-	ops["SetMerchantNotificationConfiguration"] = opSetMerchantNotificationConfiguration
 }
