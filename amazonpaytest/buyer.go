@@ -359,7 +359,7 @@ func (h *Handler) confirmationFlow(r *http.Request) (location string, code int, 
 	h.runDue()
 	q := r.URL.Query()
 	seller, id := q.Get("sellerId"), q.Get("amazonPaymentContractId")
-	rec := Request{Time: h.now, Action: ConfirmationFlow, Params: cloneValues(q), SignatureValid: true, RequestID: newRequestID(h.rng)}
+	rec := Request{Time: h.now, Action: ConfirmationFlow, Params: q, SignatureValid: true, RequestID: newRequestID(h.rng)}
 	defer func() {
 		rec.Status = code
 		if location != "" {
@@ -368,7 +368,7 @@ func (h *Handler) confirmationFlow(r *http.Request) (location string, code int, 
 		if drop {
 			rec.Status = 0
 		}
-		h.log = append(h.log, rec)
+		h.logRequest(rec)
 	}()
 	if r.Method != http.MethodGet {
 		return "", http.StatusMethodNotAllowed, "The Confirmation Flow page is opened with GET.", false

@@ -1,6 +1,10 @@
 package amazonpaytest
 
-import "time"
+import (
+	"container/heap"
+	"context"
+	"time"
+)
 
 // The sandbox has its own clock. By default it follows the wall clock, as
 // Amazon's does, so a sandbox left running (a demo shop, another
@@ -18,6 +22,25 @@ type event struct {
 	at  time.Time
 	seq uint64 // keeps events due at the same time in scheduling order
 	run func()
+}
+
+// eventQueue is a min-heap of events by (at, seq), so that a request (and
+// Now, which every client call reads for its Timestamp) looks only at the
+// earliest event, not at every one scheduled.
+type eventQueue []*event
+
+func (q eventQueue) Len() int { return len(q) }
+func (q eventQueue) Less(i, j int) bool {
+	return q[i].at.Before(q[j].at) || q[i].at.Equal(q[j].at) && q[i].seq < q[j].seq
+}
+func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *eventQueue) Push(x any)   { *q = append(*q, x.(*event)) }
+func (q *eventQueue) Pop() any {
+	old := *q
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*q = old[:len(old)-1]
+	return e
 }
 
 // WithFrozenClock makes the sandbox clock stand still at its start time
@@ -40,27 +63,14 @@ func (h *Handler) clockNow() time.Time {
 // schedule runs fn when the clock reaches at. The caller holds h.mu.
 func (h *Handler) schedule(at time.Time, fn func()) {
 	h.seq++
-	h.events = append(h.events, &event{at: at, seq: h.seq, run: fn})
+	heap.Push(&h.events, &event{at: at, seq: h.seq, run: fn})
 }
 
 // runUntil runs every event due at or before t in order, then sets the
 // clock to t if it is later. The caller holds h.mu.
 func (h *Handler) runUntil(t time.Time) {
-	for {
-		i := -1
-		for j, e := range h.events {
-			if e.at.After(t) {
-				continue
-			}
-			if i < 0 || e.at.Before(h.events[i].at) || e.at.Equal(h.events[i].at) && e.seq < h.events[i].seq {
-				i = j
-			}
-		}
-		if i < 0 {
-			break
-		}
-		e := h.events[i]
-		h.events = append(h.events[:i], h.events[i+1:]...)
+	for len(h.events) > 0 && !h.events[0].at.After(t) {
+		e := heap.Pop(&h.events).(*event)
 		if e.at.After(h.now) {
 			h.now = e.at
 		}
@@ -84,16 +94,51 @@ func (h *Handler) Now() time.Time {
 	return h.now
 }
 
-// Advance moves the sandbox clock forward by d, running every timed
-// transition that falls due on the way. A negative d is ignored.
+// Advance moves the sandbox clock forward by d, through every timed
+// transition that falls due on the way, in order: the clock stops at each
+// event's time, runs it, and waits until the notifications it caused (and
+// any sent before Advance) are delivered, so that a shop's verifier on the
+// sandbox clock sees each one at the time it was sent, never stale. A
+// negative d is ignored. Advance must not be called from a notification
+// endpoint of the same sandbox: it would wait for its own delivery.
 func (h *Handler) Advance(d time.Duration) {
 	if d < 0 {
 		return
 	}
+	h.advancing.Lock() // one Advance at a time: each moves the offset in steps
+	defer h.advancing.Unlock()
+	h.settleNotifications()
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.offset += d
+	startOffset, startNow := h.offset, h.clockNow()
+	target := startNow.Add(d)
+	for len(h.events) > 0 && !h.events[0].at.After(target) {
+		if step := startOffset + h.events[0].at.Sub(startNow); step > h.offset {
+			h.offset = step
+		}
+		// At least the first event runs, even one due between two milliseconds.
+		h.runUntil(laterOf(h.clockNow(), h.events[0].at))
+		h.mu.Unlock()
+		h.settleNotifications()
+		h.mu.Lock()
+	}
+	h.offset = startOffset + d
 	h.runDue()
+	h.mu.Unlock()
+	h.settleNotifications()
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// settleNotifications waits until the notifications queued so far are
+// sent (retries wait for their own events). The caller does not hold h.mu:
+// the shop's endpoint may call the sandbox while it is notified.
+func (h *Handler) settleNotifications() {
+	_ = h.WaitNotifications(context.Background())
 }
 
 // PendingEvents returns how many timed transitions are scheduled,

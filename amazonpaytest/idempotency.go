@@ -1,6 +1,7 @@
 package amazonpaytest
 
 import (
+	"crypto/sha256"
 	"net/url"
 	"slices"
 	"strings"
@@ -32,7 +33,8 @@ type refKey struct {
 // refRecord remembers the request that first used a reference id and the
 // result it got.
 type refRecord struct {
-	action, target, params string
+	action, target string
+	params         [sha256.Size]byte // of canonical(p): a retry has the same
 	// result is the original <Action>Result. It is built for this record
 	// alone and never changed, so it can be marshalled again for a retry.
 	result *xResult
@@ -50,7 +52,7 @@ func (c *call) reuse(kind refKind, ref, target string) *xResult {
 	if rec.action != c.action || rec.target != target {
 		fail(400, "DuplicateReferenceId", "The %s %s has already been used in another request.", kind, ref)
 	}
-	if rec.params != canonical(c.p) {
+	if rec.params != sha256.Sum256([]byte(canonical(c.p))) {
 		fail(400, "DuplicateRequest", "A request with the %s %s and different parameters has already been processed.", kind, ref)
 	}
 	return rec.result
@@ -59,7 +61,7 @@ func (c *call) reuse(kind refKind, ref, target string) *xResult {
 // remember records the reference id of a call that took effect, with the
 // result it answers, and returns that result.
 func (c *call) remember(kind refKind, ref, target string, res *xResult) *xResult {
-	c.h.refs[refKey{c.seller, kind, ref}] = &refRecord{action: c.action, target: target, params: canonical(c.p), result: res}
+	c.h.refs[refKey{c.seller, kind, ref}] = &refRecord{action: c.action, target: target, params: sha256.Sum256([]byte(canonical(c.p))), result: res}
 	return res
 }
 

@@ -18,15 +18,13 @@ type Request struct {
 	Applied        bool       // the operation took effect (even if the reply was lost)
 }
 
-// Requests returns a copy of the request log, oldest first.
+// Requests returns a copy of the request log, oldest first: the last
+// WithKeep requests (default DefaultKeep).
 func (h *Handler) Requests() []Request {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make([]Request, len(h.log))
-	for i, r := range h.log {
-		r.Params = cloneValues(r.Params)
-		out[i] = r
-	}
+	out := make([]Request, 0, h.log.len())
+	h.log.each(func(l loggedRequest) { out = append(out, l.request()) })
 	return out
 }
 

@@ -71,9 +71,19 @@ func (c *call) timestamp(name string) time.Time {
 	return t
 }
 
-// listTimeLayouts are the date forms the official SDKs send: ISO 8601
-// with or without fractions and zone (no zone is UTC), or a bare date.
-var listTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"}
+// listTimeLayouts are the ISO 8601 forms MWS documents for
+// CreatedTimeRange: a date and a time to the minute (YYYY-MM-DDTHH:MM) or
+// the second, with or without a fraction, with Z, an offset (±hh:mm,
+// ±hhmm, ±hh) or no zone (UTC); or a bare date.
+var listTimeLayouts = func() []string {
+	var out []string
+	for _, clock := range []string{"15:04:05.999999999", "15:04"} {
+		for _, zone := range []string{"Z07:00", "Z0700", "Z07", ""} {
+			out = append(out, "2006-01-02T"+clock+zone)
+		}
+	}
+	return append(out, "2006-01-02")
+}()
 
 func parseListTime(s string) (time.Time, error) {
 	var err error

@@ -60,11 +60,14 @@ type status struct {
 	Reason  string
 	Desc    string
 	Updated time.Time
+	// owner is the object whose status this is (*orderRef, *authorization,
+	// *capture, *refund, *billingAgreement), for its notifications.
+	owner any
 }
 
 func (h *Handler) setStatus(s *status, state, reason, desc string) {
 	defer h.statusChanged(s, s.State) // notifies the change (notify.go)
-	*s = status{State: state, Reason: reason, Desc: desc, Updated: h.now}
+	*s = status{State: state, Reason: reason, Desc: desc, Updated: h.now, owner: s.owner}
 }
 
 // authn is where an object stands in the Confirmation Flow.
@@ -304,6 +307,7 @@ func (h *Handler) newOrderRef(seller string, b buyerSide) *orderRef {
 		b.language = h.language()
 	}
 	o := &orderRef{buyerSide: b, seller: seller, id: h.newOrderRefID(), created: h.now, suffixes: map[string]bool{}}
+	o.status.owner = o
 	h.setStatus(&o.status, stDraft, "", "")
 	h.oros[o.id] = o
 	h.order = append(h.order, o.id)
@@ -326,6 +330,7 @@ func (h *Handler) newBillingAgreement(seller string, b buyerSide, consent bool) 
 	}
 	ba := &billingAgreement{buyerSide: b, seller: seller, id: h.newBillingAgreementID(), created: h.now, consent: consent,
 		currency: h.cfg.region.DefaultCurrency(), spent: map[string]int64{}}
+	ba.status.owner = ba
 	h.setStatus(&ba.status, stDraft, "", "")
 	h.bas[ba.id] = ba
 	h.order = append(h.order, ba.id)

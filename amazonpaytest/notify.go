@@ -34,7 +34,10 @@ import (
 // amazonpay.NotificationVerifier that trusts that CA, so a shop's handler
 // runs end to end offline.
 //
-// Deliveries run in the background, in order. A delivery that is not
+// Deliveries run in the background, in order: the state change queues a
+// message under the sandbox's lock, the sender signs and POSTs it outside
+// it, so a notification URL costs a request little. Close stops the
+// sender. A delivery that is not
 // answered with 2xx is retried like SNS does: after each delay of
 // SetNotificationRetryDelays (default 3 × 20 s) on the sandbox clock.
 // Notifications lists every delivery and its attempts; WaitNotifications
@@ -74,22 +77,38 @@ type notifier struct {
 	version    string // SNS SignatureVersion: "1" (default) or "2"
 	delays     []time.Duration
 	delaysSet  bool
-	deliveries []*Delivery
+	defaultHC  *http.Client // made on first use; its connections are closed by Close
+	deliveries ring[*Delivery]
 	tokens     map[string]string // SubscriptionConfirmation token → URL
 	confirmed  map[string]bool   // URLs that confirmed
 	queue      []*queued
 	busy       bool
 	idle       chan struct{} // closed when the queue is empty and nothing is sent
+	ctx        context.Context
+	cancel     context.CancelFunc // cancels the deliveries in flight (Close)
+	closed     bool
+	sender     sync.WaitGroup // the goroutine that sends
 }
 
 type queued struct {
 	d       *Delivery
-	attempt int // retries so far
+	attempt int       // retries so far
+	msg     *unsigned // the message of a first attempt, signed by the sender
+}
+
+// unsigned is a message waiting for its signature, shared by its
+// deliveries to each URL.
+type unsigned struct {
+	m      snsMessage
+	key    *rsa.PrivateKey
+	ds     []*Delivery
+	signed bool
 }
 
 type merchantNotification struct {
-	url    string
-	events map[string]bool
+	url       string
+	events    map[string]bool
+	eventList []string // as set, for GetMerchantNotificationConfiguration
 }
 
 // defaultRetryDelays are SNS's default HTTP delivery retries: three, 20 s apart.
@@ -131,17 +150,19 @@ func (h *Handler) SetNotificationRetryDelays(delays ...time.Duration) {
 	h.notify.delays, h.notify.delaysSet = append([]time.Duration(nil), delays...), true
 }
 
-// Notifications returns every delivery so far, in the order the state
-// changes happened, with their attempts.
+// Notifications returns the deliveries so far (the last WithKeep, default
+// DefaultKeep), in the order the state changes happened, with their
+// attempts. Body is empty while the sender has not signed it yet.
 func (h *Handler) Notifications() []Delivery {
 	h.notify.mu.Lock()
 	defer h.notify.mu.Unlock()
-	out := make([]Delivery, len(h.notify.deliveries))
-	for i, d := range h.notify.deliveries {
-		out[i] = *d
-		out[i].Attempts = append([]Attempt(nil), d.Attempts...)
-		out[i].Header = d.Header.Clone()
-	}
+	out := make([]Delivery, 0, h.notify.deliveries.len())
+	h.notify.deliveries.each(func(d *Delivery) {
+		c := *d
+		c.Attempts = append([]Attempt(nil), d.Attempts...)
+		c.Header = d.Header.Clone()
+		out = append(out, c)
+	})
 	return out
 }
 
@@ -174,9 +195,13 @@ func (n *notifier) idleChan() chan struct{} {
 }
 
 // statusChanged is called (with h.mu held) after every status change of an
-// object; a change from one state to another is notified.
+// object; a change from one state to another is notified, and so is the
+// state an object is created in (a capture Completed at once, a
+// synchronous authorization Open or Declined, a refund Pending), as MWS
+// does, except Draft: the buyer's widgets make Draft objects, which MWS
+// does not notify.
 func (h *Handler) statusChanged(s *status, old string) {
-	if old == "" || old == s.State {
+	if old == s.State || old == "" && s.State == stDraft {
 		return
 	}
 	h.notify.mu.Lock()
@@ -204,41 +229,28 @@ type ipn struct {
 // ipnOf finds the object whose status is s and renders its notification.
 // Called with h.mu held.
 func (h *Handler) ipnOf(s *status) (ipn, bool) {
-	for _, o := range h.oros {
-		if &o.status == s {
-			x := h.xOrderRef(o, false)
-			// Notifications carry no buyer data.
-			x.Buyer, x.Destination, x.PaymentDescriptor = nil, nil, nil
-			return ipn{seller: o.seller, eventType: "ORDER_REFERENCE", objectID: o.id, typ: amazonpay.NotificationTypeOrderReference,
-				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "OrderReferenceNotification"}, OrderReference: x})}, true
-		}
-	}
-	for _, a := range h.auths {
-		if &a.status == s {
-			return ipn{seller: a.oro.seller, eventType: "PAYMENT_AUTHORIZE", objectID: a.id, typ: amazonpay.NotificationTypePaymentAuthorize,
-				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "AuthorizationNotification"}, AuthorizationDetails: h.xAuthorization(a)})}, true
-		}
-	}
-	for _, c := range h.caps {
-		if &c.status == s {
-			return ipn{seller: c.auth.oro.seller, eventType: "PAYMENT_CAPTURE", objectID: c.id, typ: amazonpay.NotificationTypePaymentCapture,
-				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "CaptureNotification"}, CaptureDetails: h.xCapture(c)})}, true
-		}
-	}
-	for _, r := range h.refunds {
-		if &r.status == s {
-			return ipn{seller: r.capture.auth.oro.seller, eventType: "PAYMENT_REFUND", objectID: r.id, typ: amazonpay.NotificationTypePaymentRefund,
-				status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "RefundNotification"}, RefundDetails: h.xRefund(r)})}, true
-		}
-	}
-	for _, ba := range h.bas {
-		if &ba.status == s {
-			x := h.xBillingAgreement(ba, false)
-			x.Buyer, x.Destination = nil, nil
-			return ipn{seller: ba.seller, eventType: "BILLING_AGREEMENT", objectID: ba.id, typ: amazonpay.NotificationTypeBillingAgreement,
-				status: *s, eventTypeBA: string(amazonpay.BillingAgreementStatusUpdated),
-				data: ipnData(xIPNData{XMLName: xml.Name{Local: "BillingAgreementNotification"}, BillingAgreement: x})}, true
-		}
+	switch o := s.owner.(type) {
+	case *orderRef:
+		x := h.xOrderRef(o, false)
+		// Notifications carry no buyer data.
+		x.Buyer, x.Destination, x.PaymentDescriptor = nil, nil, nil
+		return ipn{seller: o.seller, eventType: "ORDER_REFERENCE", objectID: o.id, typ: amazonpay.NotificationTypeOrderReference,
+			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "OrderReferenceNotification"}, OrderReference: x})}, true
+	case *authorization:
+		return ipn{seller: o.oro.seller, eventType: "PAYMENT_AUTHORIZE", objectID: o.id, typ: amazonpay.NotificationTypePaymentAuthorize,
+			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "AuthorizationNotification"}, AuthorizationDetails: h.xAuthorization(o)})}, true
+	case *capture:
+		return ipn{seller: o.auth.oro.seller, eventType: "PAYMENT_CAPTURE", objectID: o.id, typ: amazonpay.NotificationTypePaymentCapture,
+			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "CaptureNotification"}, CaptureDetails: h.xCapture(o)})}, true
+	case *refund:
+		return ipn{seller: o.capture.auth.oro.seller, eventType: "PAYMENT_REFUND", objectID: o.id, typ: amazonpay.NotificationTypePaymentRefund,
+			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "RefundNotification"}, RefundDetails: h.xRefund(o)})}, true
+	case *billingAgreement:
+		x := h.xBillingAgreement(o, false)
+		x.Buyer, x.Destination = nil, nil
+		return ipn{seller: o.seller, eventType: "BILLING_AGREEMENT", objectID: o.id, typ: amazonpay.NotificationTypeBillingAgreement,
+			status: *s, eventTypeBA: string(amazonpay.BillingAgreementStatusUpdated),
+			data: ipnData(xIPNData{XMLName: xml.Name{Local: "BillingAgreementNotification"}, BillingAgreement: x})}, true
 	}
 	return ipn{}, false
 }
@@ -316,8 +328,8 @@ type ipnMessage struct {
 	NotificationData        string `json:"NotificationData"`
 }
 
-// send signs msg and queues it for each URL that takes it. Called with
-// h.mu held.
+// send queues msg for each URL that takes it; the sender signs it. Called
+// with h.mu held.
 func (h *Handler) send(msg ipn) {
 	p := h.notifyPKI()
 	h.notify.mu.Lock()
@@ -345,11 +357,11 @@ func (h *Handler) send(msg ipn) {
 		Type: "Notification", MessageID: messageID, TopicArn: topic, Message: string(inner), Timestamp: formatTime(h.now),
 		UnsubscribeURL: fmt.Sprintf("https://sns.%s.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=%s:%s", p.region, topic, refID),
 	}
-	body := h.notify.sign(p, &m)
-	for _, u := range targets {
-		h.notify.deliver(h, &Delivery{
-			URL: u, Type: m.Type, NotificationType: msg.typ, NotificationReferenceID: refID, MessageID: messageID,
-			ObjectID: msg.objectID, State: msg.status.State, ReasonCode: msg.status.Reason, Body: body,
+	u := h.notify.prepare(p, m)
+	for _, url := range targets {
+		h.notify.deliver(h, u, &Delivery{
+			URL: url, Type: m.Type, NotificationType: msg.typ, NotificationReferenceID: refID, MessageID: messageID,
+			ObjectID: msg.objectID, State: msg.status.State, ReasonCode: msg.status.Reason,
 			Header: snsHeader(&m, topic+":"+refID),
 		})
 	}
@@ -373,25 +385,42 @@ func snsHeader(m *snsMessage, subscriptionArn string) http.Header {
 	}
 }
 
-// deliver records d and queues it. Called with n.mu held.
-func (n *notifier) deliver(h *Handler, d *Delivery) {
-	n.deliveries = append(n.deliveries, d)
-	n.enqueue(h, &queued{d: d})
+// deliver records d, a delivery of u, and queues it. Called with n.mu held.
+func (n *notifier) deliver(h *Handler, u *unsigned, d *Delivery) {
+	if n.closed {
+		return
+	}
+	n.deliveries.add(d)
+	u.ds = append(u.ds, d)
+	n.enqueue(h, &queued{d: d, msg: u})
 }
 
-// sign signs m with the sandbox's SNS key in the configured
-// SignatureVersion and returns its JSON body. Called with n.mu held.
-func (n *notifier) sign(p *notifyPKI, m *snsMessage) []byte {
+// prepare makes m a message to sign with the sandbox's SNS key in the
+// configured SignatureVersion. Called with n.mu held.
+func (n *notifier) prepare(p *notifyPKI, m snsMessage) *unsigned {
 	m.SignatureVersion, m.SigningCertURL = n.version, p.certURL
 	if m.SignatureVersion == "" {
 		m.SignatureVersion = "1"
 	}
-	m.Signature = signSNS(p.key, m)
-	body, err := json.MarshalIndent(m, "", "  ")
+	return &unsigned{m: m, key: p.key}
+}
+
+// sign signs u once, outside every lock, and gives its deliveries the body.
+func (n *notifier) sign(u *unsigned) {
+	if u.signed {
+		return
+	}
+	u.m.Signature = signSNS(u.key, &u.m)
+	body, err := json.MarshalIndent(&u.m, "", "  ")
 	if err != nil {
 		panic("amazonpaytest: notification: " + err.Error())
 	}
-	return body
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, d := range u.ds {
+		d.Body = body
+	}
+	u.signed = true
 }
 
 // signSNS signs m as SNS does: RSA over "Key\nvalue\n" of Message,
@@ -447,7 +476,7 @@ func (h *Handler) SendSubscriptionConfirmation(url string) {
 		n.tokens, n.confirmed = map[string]string{}, map[string]bool{}
 	}
 	n.tokens[token] = url
-	n.deliver(h, &Delivery{URL: url, Type: m.Type, MessageID: m.MessageID, Body: n.sign(p, &m), Header: snsHeader(&m, "PendingConfirmation")})
+	n.deliver(h, n.prepare(p, m), &Delivery{URL: url, Type: m.Type, MessageID: m.MessageID, Header: snsHeader(&m, "PendingConfirmation")})
 }
 
 // SubscriptionConfirmed reports whether the endpoint at url confirmed a
@@ -473,15 +502,23 @@ func (n *notifier) confirm(token string) bool {
 // enqueue adds q and starts the sender if it is not running. Called with
 // n.mu held.
 func (n *notifier) enqueue(h *Handler, q *queued) {
+	if n.closed {
+		return
+	}
 	n.queue = append(n.queue, q)
 	if !n.busy {
+		if n.ctx == nil {
+			n.ctx, n.cancel = context.WithCancel(context.Background())
+		}
 		n.busy = true
+		n.sender.Add(1)
 		go n.run(h)
 	}
 }
 
 // run sends queued deliveries one at a time, in order, until none is left.
 func (n *notifier) run(h *Handler) {
+	defer n.sender.Done()
 	for {
 		n.mu.Lock()
 		if len(n.queue) == 0 {
@@ -494,19 +531,52 @@ func (n *notifier) run(h *Handler) {
 			return
 		}
 		q := n.queue[0]
+		n.queue[0] = nil
 		n.queue = n.queue[1:]
-		hc := n.hc
-		n.mu.Unlock()
+		hc, ctx := n.hc, n.ctx
 		if hc == nil {
-			hc = &http.Client{Timeout: 10 * time.Second}
+			if n.defaultHC == nil {
+				n.defaultHC = &http.Client{Timeout: 10 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+			}
+			hc = n.defaultHC
 		}
-		status, err := post(hc, q.d)
+		n.mu.Unlock()
+		if q.msg != nil {
+			n.sign(q.msg)
+		}
+		status, err := post(ctx, hc, q.d)
+		if ctx.Err() != nil {
+			continue // closed: the queue is gone, the attempt was never answered
+		}
 		h.attempted(q, status, err)
 	}
 }
 
-func post(hc *http.Client, d *Delivery) (int, error) {
-	req, err := http.NewRequest(http.MethodPost, d.URL, bytes.NewReader(d.Body))
+// Close stops the notification sender: the delivery in flight is
+// cancelled, queued ones and retries are dropped, nothing more is sent,
+// and Close returns when the sender's goroutine has ended. The sandbox
+// still answers requests. Server.Close calls it.
+func (h *Handler) Close() { h.notify.close() }
+
+func (n *notifier) close() {
+	n.mu.Lock()
+	n.closed = true
+	n.queue = nil
+	if n.cancel != nil {
+		n.cancel()
+	}
+	hcs := []*http.Client{n.hc, n.defaultHC}
+	n.mu.Unlock()
+	n.sender.Wait()
+	for _, hc := range hcs {
+		if hc != nil {
+			hc.CloseIdleConnections() // no keep-alive goroutine is left behind
+		}
+	}
+}
+
+func post(ctx context.Context, hc *http.Client, d *Delivery) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(d.Body))
 	if err != nil {
 		return 0, err
 	}
@@ -548,46 +618,4 @@ func (h *Handler) attempted(q *queued, status int, err error) {
 		defer n.mu.Unlock()
 		n.enqueue(h, next)
 	})
-}
-
-// opSetMerchantNotificationConfiguration replaces the seller's
-// notification URLs and their event types.
-func opSetMerchantNotificationConfiguration(c *call) *xResult {
-	const prefix = "NotificationConfigurationList.NotificationConfiguration."
-	var list []merchantNotification
-	for i := 1; ; i++ {
-		item := fmt.Sprintf("%s%d.", prefix, i)
-		u := c.p.Get(item + "NotificationUrl")
-		if u == "" {
-			break
-		}
-		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-			panic(invalidErr(item+"NotificationUrl", "is not an absolute URL"))
-		}
-		m := merchantNotification{url: u, events: map[string]bool{}}
-		for j := 1; ; j++ {
-			et := c.p.Get(fmt.Sprintf("%sEventTypes.EventTypeList.%d", item, j))
-			if et == "" {
-				break
-			}
-			m.events[et] = true
-		}
-		if len(m.events) == 0 {
-			m.events["ALL"] = true
-		}
-		list = append(list, m)
-	}
-	n := &c.h.notify
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.merchant == nil {
-		n.merchant = map[string][]merchantNotification{}
-	}
-	n.merchant[c.seller] = list
-	return &xResult{}
-}
-
-func init() {
-	// Registered here to keep the IPN code in one file.
-	ops["SetMerchantNotificationConfiguration"] = opSetMerchantNotificationConfiguration
 }

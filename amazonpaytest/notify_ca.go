@@ -52,11 +52,10 @@ func (h *Handler) NotificationHTTPClient() *http.Client {
 // the sandbox clock and accepts the sandbox seller only, with a maximum
 // message age of an hour. opts are applied after these.
 //
-// Deliveries are sent after the state change, at the sandbox time of the
-// moment they go out: after a long Advance (say 31 days) a notification of
-// a change early in that span is older than an hour and is rejected as
-// stale. Advance in steps around the changes a test waits for (and call
-// WaitNotifications), or pass amazonpay.WithMaxNotificationAge(0).
+// Advance delivers each notification at the sandbox time of its state
+// change before moving the clock past it, so even a long Advance (say 31
+// days) never makes a notification stale. A retry goes out at its own
+// time, so it is as old as its retry delay.
 func (h *Handler) NotificationVerifier(opts ...amazonpay.NotificationOption) *amazonpay.NotificationVerifier {
 	base := []amazonpay.NotificationOption{
 		amazonpay.WithCertRoots(h.NotificationRoots()),

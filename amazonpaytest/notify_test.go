@@ -31,10 +31,10 @@ func newIPNShop(t *testing.T, srv *amazonpaytest.Server) *ipnShop {
 
 // newIPNShopTLS is newIPNShop on https when tls is set (every httptest TLS
 // server has the same certificate, which its Client trusts).
-func newIPNShopTLS(t *testing.T, srv *amazonpaytest.Server, tls bool) *ipnShop {
+func newIPNShopTLS(t *testing.T, srv *amazonpaytest.Server, tls bool, opts ...amazonpay.NotificationOption) *ipnShop {
 	t.Helper()
 	shop := &ipnShop{}
-	h := amazonpay.NewNotificationHandler(srv.NotificationVerifier(), func(ctx context.Context, n *amazonpay.Notification) error {
+	h := amazonpay.NewNotificationHandler(srv.NotificationVerifier(opts...), func(ctx context.Context, n *amazonpay.Notification) error {
 		shop.mu.Lock()
 		defer shop.mu.Unlock()
 		shop.got = append(shop.got, n)
@@ -120,11 +120,15 @@ func TestNotifyAsyncAuthorizationDeclinedLater(t *testing.T) {
 	authID := out.AuthorizationDetails.AmazonAuthorizationID
 	require.Equal(t, amazonpay.AuthorizationPending, out.AuthorizationDetails.AuthorizationStatus.State)
 	waitIPN(t, srv)
-	require.Len(t, shop.notifications(), 1, "creating the Pending authorization is no state change")
+	require.Len(t, shop.notifications(), 2, "the authorization is notified in the state it was created in")
+	pending := shop.notifications()[1]
+	require.NotNil(t, pending.Authorization)
+	assert.Equal(t, authID, pending.Authorization.AmazonAuthorizationID)
+	assert.Equal(t, amazonpay.AuthorizationPending, pending.Authorization.AuthorizationStatus.State)
 
 	srv.Advance(30 * time.Second) // MWS processes it
 	waitIPN(t, srv)
-	got := shop.notifications()[1:]
+	got := shop.notifications()[2:]
 	require.Len(t, got, 2)
 	a := got[0]
 	assert.Equal(t, amazonpay.NotificationTypePaymentAuthorize, a.NotificationType)
@@ -267,13 +271,15 @@ func TestNotifyMerchantConfigurationAndClock(t *testing.T) {
 	srv.Advance(time.Minute)
 	waitIPN(t, srv)
 	got := refunds.notifications()
-	require.Len(t, got, 1)
-	assert.Equal(t, amazonpay.NotificationTypePaymentRefund, got[0].NotificationType)
-	assert.Equal(t, r.RefundDetails.AmazonRefundID, got[0].Refund.AmazonRefundID)
-	assert.Equal(t, amazonpay.RefundCompleted, got[0].Refund.RefundStatus.State)
-	assert.Equal(t, amazonpay.Price{Amount: "2.50", CurrencyCode: "EUR"}, got[0].Refund.RefundAmount)
+	require.Len(t, got, 2, "Pending when made, then Completed")
+	for i, state := range []amazonpay.RefundState{amazonpay.RefundPending, amazonpay.RefundCompleted} {
+		assert.Equal(t, amazonpay.NotificationTypePaymentRefund, got[i].NotificationType)
+		assert.Equal(t, r.RefundDetails.AmazonRefundID, got[i].Refund.AmazonRefundID)
+		assert.Equal(t, state, got[i].Refund.RefundStatus.State)
+		assert.Equal(t, amazonpay.Price{Amount: "2.50", CurrencyCode: "EUR"}, got[i].Refund.RefundAmount)
+	}
 	last := all.notifications()[len(all.notifications())-1]
-	assert.Equal(t, got[0].NotificationReferenceID, last.NotificationReferenceID)
+	assert.Equal(t, got[1].NotificationReferenceID, last.NotificationReferenceID)
 }
 
 // The signed message is what SNS sends: headers, SignatureVersion 1 or 2,

@@ -76,7 +76,7 @@ func opSetBillingAgreementDetails(c *call) *xResult {
 
 func opConfirmBillingAgreement(c *call) *xResult {
 	ba := c.billingAgreement("AmazonBillingAgreementId")
-	success, failure := c.returnURLs()
+	success, failure := c.returnURLs(false)
 	switch ba.status.State {
 	case stDraft, stOpen, stSuspended:
 	default:

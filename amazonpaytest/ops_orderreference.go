@@ -134,7 +134,7 @@ func invalidORStatus(o *orderRef) {
 
 func opConfirmOrderReference(c *call) *xResult {
 	o := c.orderRef("AmazonOrderReferenceId")
-	success, failure := c.returnURLs()
+	success, failure := c.returnURLs(true)
 	amount := c.price("AuthorizationAmount", false)
 	eia := c.flag("ExpectImmediateAuthorization", false)
 	switch o.status.State {
@@ -171,16 +171,19 @@ func opConfirmOrderReference(c *call) *xResult {
 }
 
 // returnURLs reads the Confirmation Flow's SuccessUrl and FailureUrl. In
-// the EU and UK both are required (the seeds): the issuer decides per
-// payment whether to challenge, so every confirmation must be able to send
-// the buyer through the flow. Elsewhere they are optional, but a FailureUrl
-// needs a SuccessUrl.
-func (c *call) returnURLs() (success, failure string) {
+// the EU and UK a SuccessUrl is required (the seeds): the issuer decides
+// per payment whether to challenge, so every confirmation must be able to
+// send the buyer through the flow; so is a FailureUrl when failureNeeded
+// (ConfirmOrderReference). ConfirmBillingAgreement takes it as optional:
+// "if not FailureUrl is set, the customer will also be redirected to this
+// page [the SuccessUrl] if SCA was unsuccessful" (the billing agreement
+// seed). Elsewhere both are optional, but a FailureUrl needs a SuccessUrl.
+func (c *call) returnURLs(failureNeeded bool) (success, failure string) {
 	success, failure = c.returnURL("SuccessUrl"), c.returnURL("FailureUrl")
 	switch {
 	case success == "" && (failure != "" || c.h.cfg.region.SCARequired()):
 		panic(missingErr("SuccessUrl"))
-	case failure == "" && c.h.cfg.region.SCARequired():
+	case failure == "" && failureNeeded && c.h.cfg.region.SCARequired():
 		panic(missingErr("FailureUrl"))
 	}
 	return success, failure

@@ -49,6 +49,7 @@ type config struct {
 	delegated                   map[string]string // seller id → MWSAuthToken
 	clientID                    string            // Login with Amazon client id
 	allowListed                 bool              // WithAllowListed
+	keep                        int               // WithKeep
 }
 
 // Option configures a Handler or Server.
@@ -126,26 +127,29 @@ func WithSeed(seed uint64) Option { return func(c *config) { c.seed, c.seeded = 
 type Handler struct {
 	cfg config
 
-	mu      sync.Mutex
-	now     time.Time     // the clock as last read; never goes back
-	made    time.Time     // wall clock (monotonic) when the handler was made
-	offset  time.Duration // the sum of Advance
-	events  []*event
-	seq     uint64
-	rng     *rand.Rand
-	oros    map[string]*orderRef
-	auths   map[string]*authorization
-	caps    map[string]*capture
-	refunds map[string]*refund
-	bas     map[string]*billingAgreement
-	order   []string // every object id, in creation order
-	refs    map[refKey]*refRecord
-	pages   map[string]*listCursor // by NextPageToken
-	buckets map[string]*bucket
-	faults  map[string][]*faultEntry
-	log     []Request
-	status  string // GetServiceStatus Status
-	tokens  map[string]*accessToken
+	mu     sync.Mutex
+	now    time.Time     // the clock as last read; never goes back
+	made   time.Time     // wall clock (monotonic) when the handler was made
+	offset time.Duration // the sum of Advance
+	// advancing serialises Advance, which releases mu while notifications
+	// are delivered.
+	advancing sync.Mutex
+	events    eventQueue
+	seq       uint64
+	rng       *rand.Rand
+	oros      map[string]*orderRef
+	auths     map[string]*authorization
+	caps      map[string]*capture
+	refunds   map[string]*refund
+	bas       map[string]*billingAgreement
+	order     []string // every object id, in creation order
+	refs      map[refKey]*refRecord
+	pages     map[string]*listCursor // by NextPageToken
+	buckets   map[string]*bucket
+	faults    map[string][]*faultEntry
+	log       ring[loggedRequest]
+	status    string // GetServiceStatus Status
+	tokens    map[string]*accessToken
 	// suspendedSellers are the sellers SuspendSeller suspended.
 	suspendedSellers map[string]bool
 	// revoked are the delegated sellers that revoked access, with the
@@ -182,6 +186,9 @@ func NewHandler(opts ...Option) *Handler {
 	if !cfg.region.Valid() {
 		cfg.region = amazonpay.RegionDE
 	}
+	if cfg.keep <= 0 {
+		cfg.keep = DefaultKeep
+	}
 	if cfg.start.IsZero() {
 		cfg.start = time.Now().UTC().Truncate(time.Second)
 	}
@@ -189,7 +196,7 @@ func NewHandler(opts ...Option) *Handler {
 	if !cfg.seeded {
 		seed = rand.Uint64()
 	}
-	return &Handler{
+	h := &Handler{
 		cfg:     cfg,
 		now:     cfg.start,
 		made:    time.Now(),
@@ -204,6 +211,7 @@ func NewHandler(opts ...Option) *Handler {
 		buckets: map[string]*bucket{},
 		faults:  map[string][]*faultEntry{},
 		status:  "GREEN",
+		log:     ring[loggedRequest]{max: cfg.keep},
 		tokens:  map[string]*accessToken{},
 
 		suspendedSellers: map[string]bool{},
@@ -212,6 +220,8 @@ func NewHandler(opts ...Option) *Handler {
 		pcrs:             map[string]*provReversal{},
 		revokedTokens:    map[string]string{},
 	}
+	h.notify.deliveries.max = cfg.keep
+	return h
 }
 
 // SellerID returns the merchant id the sandbox accepts.
@@ -265,6 +275,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	perr := r.ParseForm()
+	detach(r.PostForm)
 	rep := h.handleAPI(r, perr)
 	h.deliver(w, r, rep)
 }
@@ -343,7 +354,7 @@ func (h *Handler) handleAPI(r *http.Request, perr error) reply {
 	rec := Request{
 		Time:      h.now,
 		Action:    form.Get("Action"),
-		Params:    cloneValues(form),
+		Params:    form,
 		RequestID: newRequestID(h.rng),
 	}
 	rec.SignatureValid = h.signatureMatches(r.Host, r.URL.Path, form)
@@ -354,7 +365,7 @@ func (h *Handler) handleAPI(r *http.Request, perr error) reply {
 	if rep.reset {
 		rec.Status = 0
 	}
-	h.log = append(h.log, rec)
+	h.logRequest(rec)
 	return rep
 }
 
@@ -519,6 +530,17 @@ func (h *Handler) deliver(w http.ResponseWriter, r *http.Request, rep reply) {
 	_, _ = w.Write(rep.body) // a client gone away is its own failure
 }
 
+// detach copies each value of form out of the request body they are
+// slices of, so that a value the sandbox keeps (an id, a note, an action
+// in the log) does not keep the whole body alive.
+func detach(form url.Values) {
+	for _, vs := range form {
+		for i, v := range vs {
+			vs[i] = strings.Clone(v)
+		}
+	}
+}
+
 func cloneValues(v url.Values) url.Values {
 	out := make(url.Values, len(v))
 	for k, vs := range v {
@@ -546,8 +568,12 @@ func NewServer(opts ...Option) *Server {
 // Client returns an *http.Client for the server (as httptest.Server.Client).
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
-// Close shuts the server down and blocks until its requests are done.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down and blocks until its requests are done,
+// then stops the notification sender as Handler.Close does.
+func (s *Server) Close() {
+	s.ts.Close()
+	s.Handler.Close()
+}
 
 // Endpoint returns the full API URL, e.g.
 // http://127.0.0.1:34567/OffAmazonPayments_Sandbox/2013-01-01.

@@ -258,6 +258,8 @@ type xResult struct {
 	OrderReferenceList      *xOrderReferenceList      `xml:"OrderReferenceList"`
 	NextPageToken           string                    `xml:"NextPageToken,omitempty"`
 
+	NotificationConfigurationList *xNotificationConfigurationList `xml:"NotificationConfigurationList"`
+
 	ProviderCreditDetails         *xProviderCreditDetails         `xml:"ProviderCreditDetails"`
 	ProviderCreditReversalDetails *xProviderCreditReversalDetails `xml:"ProviderCreditReversalDetails"`
 }
