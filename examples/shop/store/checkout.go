@@ -224,6 +224,7 @@ func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess 
 	s.orders[o.No] = o
 	s.amazonIDs[o.AmazonOrderReferenceID] = o.No
 	s.amazonIDs[o.AuthorizationID] = o.No
+	s.newer(o.AuthorizationID, a.AuthorizationStatus.LastUpdateTimestamp, o.AuthorizationState)
 	s.mu.Unlock()
 	capture, err := c.Capture(ctx, &amazonpay.CaptureInput{
 		AmazonAuthorizationID: a.AmazonAuthorizationID,
@@ -241,6 +242,7 @@ func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess 
 	s.mu.Lock()
 	o.CaptureID, o.CaptureState = cd.AmazonCaptureID, string(cd.CaptureStatus.State)
 	s.amazonIDs[o.CaptureID] = o.No
+	s.newer(o.CaptureID, cd.CaptureStatus.LastUpdateTimestamp, o.CaptureState)
 	s.owners[o.No] = sid
 	s.mu.Unlock()
 	s.withSession(w, r, func(sess *session) { *sess = session{} })

@@ -59,13 +59,13 @@ func (s *Shop) applyNotification(ctx context.Context, n *amazonpay.Notification)
 	case amazonpay.NotificationTypeOrderReference:
 		or := n.OrderReference
 		st := or.OrderReferenceStatus
-		if o := s.orderOf(or.AmazonOrderReferenceID); o != nil && s.newer(or.AmazonOrderReferenceID, st.LastUpdateTimestamp) {
+		if o := s.orderOf(or.AmazonOrderReferenceID); o != nil && s.newer(or.AmazonOrderReferenceID, st.LastUpdateTimestamp, string(st.State)) {
 			o.update(&o.OrderReferenceState, stateText(st.State, st.ReasonCode), "Order reference")
 		}
 	case amazonpay.NotificationTypePaymentAuthorize:
 		a := n.Authorization
 		st := a.AuthorizationStatus
-		if !s.newer(a.AmazonAuthorizationID, st.LastUpdateTimestamp) {
+		if !s.newer(a.AmazonAuthorizationID, st.LastUpdateTimestamp, string(st.State)) {
 			break
 		}
 		if o := s.orderOf(a.AmazonAuthorizationID); o != nil {
@@ -76,7 +76,7 @@ func (s *Shop) applyNotification(ctx context.Context, n *amazonpay.Notification)
 	case amazonpay.NotificationTypePaymentCapture:
 		c := n.Capture
 		st := c.CaptureStatus
-		if o := s.orderOf(c.AmazonCaptureID); o != nil && s.newer(c.AmazonCaptureID, st.LastUpdateTimestamp) {
+		if o := s.orderOf(c.AmazonCaptureID); o != nil && s.newer(c.AmazonCaptureID, st.LastUpdateTimestamp, string(st.State)) {
 			o.update(&o.CaptureState, stateText(st.State, st.ReasonCode), "Capture")
 		}
 	case amazonpay.NotificationTypePaymentRefund:
@@ -84,7 +84,7 @@ func (s *Shop) applyNotification(ctx context.Context, n *amazonpay.Notification)
 		// A-to-z claim, a chargeback): the shop learns of those only here.
 		r := n.Refund
 		st := r.RefundStatus
-		if o := s.orderOf(r.AmazonRefundID); o != nil && s.newer(r.AmazonRefundID, st.LastUpdateTimestamp) {
+		if o := s.orderOf(r.AmazonRefundID); o != nil && s.newer(r.AmazonRefundID, st.LastUpdateTimestamp, string(st.State)) {
 			o.refund(Refund{
 				AmazonRefundID: r.AmazonRefundID,
 				Amount:         r.RefundAmount.Amount + " " + r.RefundAmount.CurrencyCode,
@@ -98,7 +98,7 @@ func (s *Shop) applyNotification(ctx context.Context, n *amazonpay.Notification)
 		// Amazon: stop charging.
 		ba := n.BillingAgreement
 		st := ba.BillingAgreementStatus
-		if sub := s.subscriptionOf(ba.AmazonBillingAgreementID); sub != nil && s.newer(ba.AmazonBillingAgreementID, st.UpdatedAt()) {
+		if sub := s.subscriptionOf(ba.AmazonBillingAgreementID); sub != nil && s.newer(ba.AmazonBillingAgreementID, st.UpdatedAt(), string(st.State)) {
 			sub.update(&sub.AgreementState, stateText(st.State, st.ReasonCode), "Billing agreement")
 		}
 	default:
@@ -116,15 +116,34 @@ func (s *Shop) HandledNotifications() []string {
 	return append([]string(nil), s.ipnLog...)
 }
 
-// newer reports whether a status change at t of the object id is the
-// latest the shop has seen, and remembers it: SNS may deliver out of
-// order, and an older state must not overwrite a newer one.
-func (s *Shop) newer(id string, t time.Time) bool {
-	if last, ok := s.ipnUpdated[id]; ok && t.Before(last) {
+// newer reports whether the state of object id at t is the latest the
+// shop knows, and remembers it if so: SNS may deliver out of order and
+// after the reply the shop already acted on, so an older state must not
+// overwrite a newer one, and a state of the same moment does not take a
+// closed object back to open (a capture-now authorization is notified Open
+// and Closed with one timestamp). The caller holds s.mu.
+func (s *Shop) newer(id string, t time.Time, state string) bool {
+	if last, ok := s.ipnUpdated[id]; ok && (t.Before(last.at) || t.Equal(last.at) && final(last.state) && !final(state)) {
 		return false
 	}
-	s.ipnUpdated[id] = t
+	s.ipnUpdated[id] = knownState{at: t, state: state}
 	return true
+}
+
+// knownState is the latest state of an Amazon object the shop knows, and
+// when Amazon entered it.
+type knownState struct {
+	at    time.Time
+	state string
+}
+
+// final reports whether an object in state can change no more.
+func final(state string) bool {
+	switch state {
+	case "Closed", "Canceled", "Declined", "Completed":
+		return true
+	}
+	return false
 }
 
 // orderOf returns the order an Amazon object belongs to, or nil. Amazon's

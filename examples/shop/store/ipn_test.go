@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,9 +27,15 @@ func (h *harness) waitIPN() {
 // deliveries returns the notifications the sandbox sent to the shop about
 // the object id.
 func (h *harness) deliveries(id string) []amazonpaytest.Delivery {
+	return h.deliveriesIn(id, "")
+}
+
+// deliveriesIn returns the deliveries to the shop about object id in
+// state ("" for any): the sandbox notifies an object's first state too.
+func (h *harness) deliveriesIn(id, state string) []amazonpaytest.Delivery {
 	var out []amazonpaytest.Delivery
 	for _, d := range h.sb.Notifications() {
-		if d.URL == h.url+"/amazon/ipn" && d.ObjectID == id {
+		if d.URL == h.url+"/amazon/ipn" && d.ObjectID == id && (state == "" || d.State == state) {
 			out = append(out, d)
 		}
 	}
@@ -88,40 +95,47 @@ func TestIPNRefundByAmazonAfterTheBuyerLeft(t *testing.T) {
 	// the shop learnt it from the notification, not from a reply.
 	assert.Equal(t, "Closed (MaxCapturesProcessed)", o.AuthorizationState)
 	assert.Equal(t, []string{"Authorization: Closed (MaxCapturesProcessed)"}, o.Updates)
-	require.Len(t, h.deliveries(o.AuthorizationID), 1)
-	assert.True(t, h.deliveries(o.AuthorizationID)[0].Delivered)
+	require.Len(t, h.deliveriesIn(o.AuthorizationID, "Closed"), 1)
+	assert.True(t, h.deliveriesIn(o.AuthorizationID, "Closed")[0].Delivered)
 
 	before := len(h.sb.Requests())
 	refundID, err := h.sb.AmazonRefund(o.CaptureID, "21.25", amazonpay.RefundTypeAmazonAZGuarantee)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(refundID, oroID+"-R"), refundID)
 	h.waitIPN()
-	assert.Empty(t, h.deliveries(refundID), "a refund is Pending from the start: nothing changed yet")
+	pending := h.deliveries(refundID)
+	require.Len(t, pending, 1, "a refund is notified in its first state, Pending")
+	assert.Equal(t, "Pending", pending[0].State)
 
 	h.sb.Advance(31 * time.Second) // the sandbox's refund processing delay
 	h.waitIPN()
-	refunds := h.deliveries(refundID)
+	refunds := h.deliveriesIn(refundID, "Completed")
 	require.Len(t, refunds, 1)
 	assert.Equal(t, amazonpay.NotificationTypePaymentRefund, refunds[0].NotificationType)
 	assert.Equal(t, "Completed", refunds[0].State)
 	assert.True(t, refunds[0].Delivered)
 	require.Len(t, refunds[0].Attempts, 1)
 	assert.Equal(t, http.StatusOK, refunds[0].Attempts[0].Status)
-	// The capture stays Completed: a seller may refund up to 15% more than
-	// it captured, so Amazon's full refund does not close it.
-	assert.Empty(t, h.deliveries(o.CaptureID))
+	// The capture was notified once, Completed at creation, and stays so: a
+	// seller may refund up to 15% more than it captured, so Amazon's full
+	// refund does not close it.
+	captures := h.deliveries(o.CaptureID)
+	require.Len(t, captures, 1)
+	assert.Equal(t, "Completed", captures[0].State)
 
 	_, body := h.get("/orders/order-1001", "")
 	assert.Contains(t, body, `<td class="order-refund">`+refundID+`: 21.25 EUR, AmazonA-ZGuarantee (Completed)</td>`)
 	assert.Contains(t, body, `<td id="order-capture">`+o.CaptureID+` (Completed)</td>`)
-	assert.Contains(t, body, "<ul id=\"order-updates\">\n<li>Authorization: Closed (MaxCapturesProcessed)</li>\n<li>Refund of 21.25 EUR: Completed</li>\n</ul>")
+	assert.Contains(t, body, "<ul id=\"order-updates\">\n<li>Authorization: Closed (MaxCapturesProcessed)</li>\n<li>Refund of 21.25 EUR: Pending</li>\n<li>Refund of 21.25 EUR: Completed</li>\n</ul>")
 	assert.Empty(t, h.getCalls(before), "learnt from the notifications only")
 	assert.Empty(t, h.sb.RequestsFor("GetRefundDetails"))
 	assert.Empty(t, h.sb.RequestsFor("GetCaptureDetails"))
+	handled := h.shop.HandledNotifications()
+	require.GreaterOrEqual(t, len(handled), 2)
 	assert.Equal(t, []string{
-		h.deliveries(o.AuthorizationID)[0].NotificationReferenceID,
+		pending[0].NotificationReferenceID,
 		refunds[0].NotificationReferenceID,
-	}, h.shop.HandledNotifications()[len(h.shop.HandledNotifications())-2:])
+	}, handled[len(handled)-2:])
 }
 
 // The buyer cancels the subscription in their Amazon account: the
@@ -167,7 +181,7 @@ func TestIPNForgedNotificationChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	h.sb.Advance(31 * time.Second)
 	h.waitIPN()
-	real := h.deliveries(refundID)
+	real := h.deliveriesIn(refundID, "Completed")
 	require.Len(t, real, 1)
 	o, _ = h.shop.Order("order-1001")
 	require.Len(t, o.Refunds, 1)
@@ -196,7 +210,7 @@ func TestIPNForgedNotificationChangesNothing(t *testing.T) {
 		// The signature of another notification.
 		"another signature": forge(func(m map[string]any) {
 			var other map[string]any
-			require.NoError(t, json.Unmarshal(h.deliveries(o.AuthorizationID)[0].Body, &other))
+			require.NoError(t, json.Unmarshal(h.deliveriesIn(o.AuthorizationID, "Closed")[0].Body, &other))
 			m["Signature"] = other["Signature"]
 		}),
 	}
@@ -218,7 +232,7 @@ func TestIPNDuplicateDeliveryAppliedOnce(t *testing.T) {
 	require.NoError(t, err)
 	h.sb.Advance(31 * time.Second)
 	h.waitIPN()
-	got := h.deliveries(refundID)
+	got := h.deliveriesIn(refundID, "Completed")
 	require.Len(t, got, 1)
 	o, _ = h.shop.Order("order-1001")
 	handled := h.shop.HandledNotifications()
@@ -270,4 +284,61 @@ func TestIPNOrderReferenceCanceledByAmazon(t *testing.T) {
 	assert.Contains(t, body, `<td id="order-reference-state">Canceled (AmazonCanceled)</td>`)
 	assert.Contains(t, body, "<li>Order reference: Canceled (AmazonCanceled)</li>")
 	assert.Empty(t, h.getCalls(before), "learnt from the notification only")
+}
+
+// holdingTransport holds the notification POSTs whose body contains hold
+// until release is closed, and tells on held when one arrives: SNS may
+// deliver a later state long after an earlier one.
+type holdingTransport struct {
+	hold    string
+	held    chan struct{}
+	release chan struct{}
+}
+
+func (g holdingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if bytes.Contains(body, []byte(g.hold)) {
+		g.held <- struct{}{}
+		select {
+		case <-g.release:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// The first charge's first state (Open) notified after the reply told the
+// shop it is Closed, while its Closed notification is still on its way,
+// does not take the charge back to Open: what a reply taught is as new as
+// a notification of the same moment, and a state does not go back from
+// closed to open.
+func TestIPNLateFirstStateDoesNotUndoTheReply(t *testing.T) {
+	h := newHarness(t, amazonpaytest.WithFrozenClock())
+	g := holdingTransport{hold: "MaxCapturesProcessed", held: make(chan struct{}, 1), release: make(chan struct{})}
+	h.sb.SetNotificationHTTPClient(&http.Client{Transport: g})
+	b := amazonpaytest.TestBuyer()
+	b.PaymentMethod = amazonpaytest.PaymentMethodSCAPass
+	ba := h.sb.CreateBillingAgreement(b)
+	code, msg := h.confirm("/subscription/confirm", ba)
+	require.Equal(t, http.StatusOK, code, msg)
+	path, body := h.flow(ba, "")
+	require.Equal(t, "/subscriptions/sub-1001", path)
+	assert.Contains(t, body, ": Closed (MaxCapturesProcessed)</td>")
+
+	select { // every notification before the Closed one has been delivered
+	case <-g.held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the authorization's Closed notification never came")
+	}
+	_, body = h.get("/subscriptions/sub-1001", "")
+	assert.Contains(t, body, ": Closed (MaxCapturesProcessed)</td>", "the Open notification took the charge back")
+	close(g.release)
+	h.waitIPN()
+	_, body = h.get("/subscriptions/sub-1001", "")
+	assert.Contains(t, body, ": Closed (MaxCapturesProcessed)</td>")
 }

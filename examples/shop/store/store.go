@@ -79,10 +79,10 @@ type Shop struct {
 	seq      int
 
 	// What Instant Payment Notifications need (ipn.go).
-	amazonIDs  map[string]string    // Amazon order reference, authorization, capture, billing agreement id → order or subscription number
-	ipnSeen    map[string]bool      // NotificationReferenceIDs applied
-	ipnLog     []string             // the same, oldest first
-	ipnUpdated map[string]time.Time // Amazon object id → time of the latest state applied
+	amazonIDs  map[string]string     // Amazon order reference, authorization, capture, billing agreement id → order or subscription number
+	ipnSeen    map[string]bool       // NotificationReferenceIDs applied
+	ipnLog     []string              // the same, oldest first
+	ipnUpdated map[string]knownState // Amazon object id → the latest state applied, from a reply or a notification
 }
 
 // session is one buyer's visit: the cart and the Amazon Pay objects of the
@@ -151,7 +151,7 @@ func New(cfg Config) (*Shop, error) {
 
 		amazonIDs:  map[string]string{},
 		ipnSeen:    map[string]bool{},
-		ipnUpdated: map[string]time.Time{},
+		ipnUpdated: map[string]knownState{},
 	}
 	v := cfg.NotificationVerifier
 	if v == nil {

@@ -187,6 +187,7 @@ func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
 	s.subs[sub.No] = sub
 	s.amazonIDs[id] = sub.No
 	s.amazonIDs[sub.FirstAuthorizationID] = sub.No
+	s.newer(sub.FirstAuthorizationID, a.AuthorizationStatus.LastUpdateTimestamp, string(a.AuthorizationStatus.State))
 	s.owners[sub.No] = sid
 	s.mu.Unlock()
 	s.withSession(w, r, forget)
