@@ -144,13 +144,17 @@ func (l *LocalLimiter) bucket(seller, action string) *rate.Limiter {
 }
 
 // Wait takes a token from the bucket of sellerID and action, waiting for
-// one if none is left. It fails at once, without taking a token, when the
-// wait would outlast ctx's deadline; the error then wraps
-// context.DeadlineExceeded.
+// one if none is left. It fails at once, without taking a token, when ctx
+// has already ended (ctx.Err()) or when the wait would outlast ctx's
+// deadline; the error then wraps context.DeadlineExceeded.
 func (l *LocalLimiter) Wait(ctx context.Context, sellerID, action string) error {
+	// A call that cannot be sent must not spend a token of the quota.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	b := l.bucket(sellerID, action)
 	if b == nil {
-		return ctx.Err()
+		return nil
 	}
 	if b.Allow() { // the common case, without allocating a Reservation
 		return nil

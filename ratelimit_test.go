@@ -241,3 +241,20 @@ func TestRateLimiterWaitIsLogged(t *testing.T) {
 	assert.Regexp(t, `level=DEBUG msg="amazonpay: rate limiter wait" operation=ConfirmOrderReference wait=\d+(\.\d+)?ms\n`, out)
 	assert.Regexp(t, `level=DEBUG msg="amazonpay: rate limiter wait" operation=ConfirmOrderReference wait=\S+ error="quota store down"\n`, out)
 }
+
+// Issue 14, item 9: a context that has already ended gets its error and
+// takes no token, even when one is there.
+func TestLocalLimiterWaitOnEndedContext(t *testing.T) {
+	t.Parallel()
+	l := hourly(1)
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, l.Wait(cctx, "A1", "Authorize"), context.Canceled)
+	dctx, dcancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer dcancel()
+	assert.ErrorIs(t, l.Wait(dctx, "A1", "Authorize"), context.DeadlineExceeded)
+	ctx := minuteCtx(t)
+	require.NoError(t, l.Wait(ctx, "A1", "Authorize"), "the only token is still there")
+	assert.ErrorIs(t, l.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded, "and now taken")
+	assert.ErrorIs(t, l.Wait(cctx, "A1", "Refund"), context.Canceled, "an unlimited action too")
+}
