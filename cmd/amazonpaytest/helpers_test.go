@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/amazonpaytest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -126,4 +128,20 @@ func result(t *testing.T, base, endpoint, args string) any {
 	status, out := control(t, base, endpoint, args)
 	require.Equal(t, http.StatusOK, status, "%s %s: %v", endpoint, args, out)
 	return out["result"]
+}
+
+// signedServiceStatus is the form of a GetServiceStatus call to the
+// sandbox section at host, signed with the default credentials.
+func signedServiceStatus(host string) string {
+	v := url.Values{
+		"Action":           {"GetServiceStatus"},
+		"AWSAccessKeyId":   {amazonpaytest.DefaultAccessKeyID},
+		"SellerId":         {amazonpaytest.DefaultSellerID},
+		"SignatureMethod":  {"HmacSHA256"},
+		"SignatureVersion": {"2"},
+		"Timestamp":        {amazonpay.FormatTimestamp(time.Now())},
+		"Version":          {amazonpay.APIVersion},
+	}
+	v.Set("Signature", amazonpay.Sign(amazonpaytest.DefaultSecretKey, host, "/OffAmazonPayments_Sandbox/2013-01-01", v))
+	return v.Encode()
 }
