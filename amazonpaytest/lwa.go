@@ -142,6 +142,9 @@ func (h *Handler) serveLoginWithAmazon(w http.ResponseWriter, r *http.Request, p
 	if tok == "" {
 		tok = r.URL.Query().Get("access_token")
 	}
+	if a := r.Header.Get("Authorization"); tok == "" && len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		tok = a[7:] // RFC 6750, as the npm package amazon-payments sends it
+	}
 	h.mu.Lock()
 	h.runDue()
 	u, ok := h.validToken(tok)

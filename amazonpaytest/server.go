@@ -50,6 +50,7 @@ type config struct {
 	clientID                    string            // Login with Amazon client id
 	allowListed                 bool              // WithAllowListed
 	keep                        int               // WithKeep
+	wallTimestamps              bool              // WithWallClockTimestampWindow (timestampwindow.go)
 }
 
 // Option configures a Handler or Server.
@@ -461,13 +462,8 @@ func (h *Handler) checkRequest(r *http.Request, perr error, form url.Values, rec
 	if !rec.SignatureValid {
 		return &apiError{403, "Sender", "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}
 	}
-	ts, err := parseTimestamp(form.Get("Timestamp"))
-	if err != nil {
-		return invalidErr("Timestamp", "is not an ISO 8601 date and time")
-	}
-	if d := ts.Sub(h.now); d > timestampWindow || d < -timestampWindow {
-		return &apiError{400, "Sender", "InvalidParameterValue", fmt.Sprintf(
-			"Timestamp %s must be within 15 minutes of the server time %s.", form.Get("Timestamp"), formatTime(h.now))}
+	if e := h.checkTimestamp(form.Get("Timestamp")); e != nil {
+		return e
 	}
 	if form.Get("Version") != amazonpay.APIVersion {
 		return invalidErr("Version", "must be "+amazonpay.APIVersion)
