@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
@@ -183,6 +184,9 @@ func notified(pay *Payment, n *amazonpay.Notification) bool {
 	case n.Authorization != nil:
 		d := n.Authorization
 		if awaitsAuthorization(pay) && (d.AuthorizationReferenceID == pay.AuthorizationReferenceID || d.AmazonAuthorizationID == pay.AuthorizationID) {
+			if d.AuthorizationStatus.State == amazonpay.AuthorizationOpen && pay.CaptureNow && len(d.IDList.IDs()) == 0 {
+				break // says nothing yet about the capture CaptureNow makes
+			}
 			authorized(pay, *d, "")
 		}
 	case n.Capture != nil:
@@ -211,13 +215,19 @@ func at(updated, notified time.Time) time.Time {
 // and cancels the payment when the object ended while the payment is
 // unpaid with no call outstanding.
 func amazonObject(pay *Payment, state, reason string, t time.Time, ended bool) {
-	if !pay.AmazonStateTime.IsZero() && !t.After(pay.AmazonStateTime) {
+	if last := pay.AmazonStateTime; !last.IsZero() && (t.Before(last) || t.Equal(last) && objectEnded(pay.AmazonState) && !ended) {
 		return
 	}
 	pay.AmazonState, pay.AmazonStateTime = stateText(state, reason), t
 	if ended && (pay.State == StateConfirmed || pay.State == StateDeclined) {
 		pay.State, pay.Reason = StateCanceled, state+":"+reason
 	}
+}
+
+// objectEnded reports whether a recorded order reference or billing
+// agreement state is one it never leaves.
+func objectEnded(text string) bool {
+	return strings.HasPrefix(text, "Canceled") || strings.HasPrefix(text, "Closed")
 }
 
 func stateText(state, reason string) string {

@@ -104,9 +104,52 @@ func (p *Payments) authorize(ctx context.Context, pay *Payment) (*Payment, error
 			return p.unknown(ctx, pay)
 		}
 		code := apiCode(err)
+		if errors.Is(err, amazonpay.ErrorInvalidOrderReferenceStatus) || errors.Is(err, amazonpay.ErrorInvalidBillingAgreementStatus) {
+			return p.refusedByState(ctx, pay, code)
+		}
 		return p.save(ctx, pay, func(n *Payment) { refused(n, code) })
 	}
 	return p.save(ctx, pay, func(n *Payment) { authorized(n, d, child) })
+}
+
+// refusedByState ends the attempt whose authorization Amazon refused for
+// the state of the order reference or billing agreement, as that state
+// says: Canceled or Closed cancel the payment (no money moved, none
+// will); Suspended is the buyer's to resolve with another payment method.
+// When the state cannot be read the attempt ends with the refusal's code.
+func (p *Payments) refusedByState(ctx context.Context, pay *Payment, code string) (*Payment, error) {
+	state, reason, err := p.objectState(ctx, pay)
+	return p.save(ctx, pay, func(n *Payment) {
+		switch {
+		case err != nil:
+			refused(n, code)
+		case state == "Canceled" || state == "Closed":
+			n.State, n.Reason = StateCanceled, state+":"+reason
+		case state == "Suspended":
+			n.State, n.Reason = StateDeclined, string(amazonpay.ReasonInvalidPaymentMethod)
+		default:
+			refused(n, code)
+		}
+	})
+}
+
+// objectState reads the state of the payment's order reference or
+// billing agreement.
+func (p *Payments) objectState(ctx context.Context, pay *Payment) (state, reason string, err error) {
+	if pay.Kind == KindSubscription {
+		out, err := p.client.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: pay.BillingAgreementID})
+		if err != nil {
+			return "", "", err
+		}
+		st := out.BillingAgreementDetails.BillingAgreementStatus
+		return string(st.State), string(st.ReasonCode), nil
+	}
+	out, err := p.client.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: pay.OrderReferenceID})
+	if err != nil {
+		return "", "", err
+	}
+	st := out.OrderReferenceDetails.OrderReferenceStatus
+	return string(st.State), string(st.ReasonCode), nil
 }
 
 // refused ends the attempt after Amazon refused its money call: nothing
@@ -127,20 +170,23 @@ func authorized(n *Payment, d amazonpay.AuthorizationDetails, child string) {
 		n.ChargeOrderReferenceID = child
 	}
 	st := d.AuthorizationStatus
+	ids := d.IDList.IDs()
 	switch st.State {
 	case amazonpay.AuthorizationOpen:
-		if n.CaptureNow {
-			// The capture is not done yet: read the authorization later.
-			n.State = StateUnknown
+		if !n.CaptureNow {
+			n.State, n.CaptureReferenceID = StateCapturing, referenceID(n.ID, n.Attempt, "capture")
 			return
 		}
-		n.State, n.CaptureReferenceID = StateCapturing, referenceID(n.ID, n.Attempt, "capture")
+		fallthrough
 	case amazonpay.AuthorizationClosed:
-		if ids := d.IDList.IDs(); len(ids) > 0 || st.ReasonCode == amazonpay.ReasonMaxCapturesProcessed {
-			n.State = StatePaid
-			if len(ids) > 0 {
-				n.CaptureID = ids[0]
-			}
+		if len(ids) > 0 {
+			// CaptureNow made the capture: its own state says whether
+			// money moved (a capture can be Pending, or Declined).
+			n.State, n.CaptureID = StateCapturing, ids[0]
+			return
+		}
+		if st.State == amazonpay.AuthorizationOpen || st.ReasonCode == amazonpay.ReasonMaxCapturesProcessed {
+			n.State = StateUnknown // a capture exists or will: read the authorization again
 			return
 		}
 		// Closed without a capture (expired, closed by Amazon, its order

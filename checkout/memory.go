@@ -21,8 +21,8 @@ func NewMemoryStore() Store {
 
 type memoryStore struct {
 	mu       sync.Mutex
-	payments map[string]*Payment           // by id
-	byAmazon map[string]string             // Amazon id → payment id
+	payments map[string]*Payment            // by id
+	byAmazon map[string]string              // Amazon id → payment id
 	notes    map[string]*StoredNotification // by notification id
 }
 
