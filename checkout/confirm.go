@@ -118,7 +118,11 @@ func (p *Payments) begin(ctx context.Context, op string, fresh *Payment) (*Payme
 				if _, gerr := p.store.Get(ctx, fresh.ID); gerr == nil {
 					continue // a concurrent Confirm created it
 				}
-				return nil, false, &amazonpay.ValidationError{Operation: op, Field: "AmazonID", Reason: "belongs to another payment"}
+				field := "OrderReferenceID"
+				if fresh.Kind == KindSubscription {
+					field = "BillingAgreementID"
+				}
+				return nil, false, &amazonpay.ValidationError{Operation: op, Field: field, Reason: "belongs to another payment"}
 			}
 			if err != nil {
 				return nil, false, err
