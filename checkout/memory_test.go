@@ -11,3 +11,8 @@ import (
 func TestMemoryStore(t *testing.T) {
 	checkouttest.TestStore(t, func(*testing.T) checkout.Store { return checkout.NewMemoryStore() })
 }
+
+// The crash suites on the memory store.
+func TestMemoryStoreCrashPoints(t *testing.T) {
+	checkouttest.TestCrashPoints(t, func(*testing.T) checkout.Store { return checkout.NewMemoryStore() })
+}
