@@ -88,125 +88,147 @@ func decodeResponse(action string, status int, body []byte, out output) error {
 		return unexpectedResponse(action, status, body, errors.New("no MWS ErrorResponse in the body"))
 	}
 	schema := schemaOf(out)
-	st := strictPool.Get().(*strictTokens)
-	defer st.release()
+	d := decoderPool.Get().(*replyDecoder)
+	defer d.release()
 	// A UTF-8 byte-order mark, which some servers and proxies put first,
 	// is no text before the root; RawXML and errors keep the body as sent.
-	st.body.Reset(bytes.TrimPrefix(body, utf8BOM))
-	st.d, st.schema = newXMLDecoder(&st.body), schema
-	dec := xml.NewTokenDecoder(st)
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return unexpectedResponse(action, status, body, fmt.Errorf("no XML document: %w", err))
+	doc := bytes.TrimPrefix(body, utf8BOM)
+	v := reflect.ValueOf(out).Elem()
+	// The byte scanner reads the plain documents MWS sends; whatever it
+	// does not know (another encoding, a comment, a character reference, a
+	// fault of any kind) it hands to encoding/xml's tokenizer, which reads
+	// the document again from the start and says what is wrong with it.
+	d.scan.reset(doc)
+	d.reset(&d.scan, schema)
+	if d.decodeDocument(action, v) != nil {
+		v.SetZero()
+		d.xml.reset(doc)
+		d.reset(&d.xml, schema)
+		if err := d.decodeDocument(action, v); err != nil {
+			if err == errErrorResponse {
+				if apiErr := parseAPIError(action, status, body); apiErr != nil {
+					return apiErr
+				}
+				err = fmt.Errorf("unexpected document <ErrorResponse>, want <%sResponse>", action)
+			}
+			return unexpectedResponse(action, status, body, err)
 		}
-		var start xml.StartElement
-		switch t := tok.(type) {
-		case xml.StartElement:
-			start = t
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				return unexpectedResponse(action, status, body, errors.New("text before the root element"))
+	}
+	m := out.metadata()
+	m.RawXML = body
+	if m.RequestID == "" {
+		m.RequestID = scanRequestID(body)
+	}
+	return nil
+}
+
+// errErrorResponse is decodeDocument's answer to an ErrorResponse root.
+var errErrorResponse = errors.New("ErrorResponse")
+
+// decodeDocument reads the whole document into v, the output of action,
+// and checks it.
+func (d *replyDecoder) decodeDocument(action string, v reflect.Value) error {
+	for {
+		tok, err := d.next()
+		if err != nil {
+			return fmt.Errorf("no XML document: %w", err)
+		}
+		switch tok.kind {
+		case tokText:
+			if len(bytes.TrimSpace(tok.text)) > 0 {
+				return errors.New("text before the root element")
 			}
 			continue
+		case tokStart:
 		default:
 			continue // declaration, comment, doctype
 		}
-		switch start.Name.Local {
-		case action + "Response":
-			if err := dec.DecodeElement(out, &start); err != nil {
-				return unexpectedResponse(action, status, body, st.where(err))
+		if string(tok.name) != action+"Response" {
+			if string(tok.name) == "ErrorResponse" {
+				return errErrorResponse
 			}
-			if err := st.rest(dec); err != nil {
-				return unexpectedResponse(action, status, body, err)
-			}
-			if err := schema.check(action, out, st.sawResult); err != nil {
-				return unexpectedResponse(action, status, body, err)
-			}
-			m := out.metadata()
-			m.RawXML = body
-			if m.RequestID == "" {
-				m.RequestID = scanRequestID(body)
-			}
-			return nil
-		case "ErrorResponse":
-			if apiErr := parseAPIError(action, status, body); apiErr != nil {
-				return apiErr
-			}
+			return fmt.Errorf("unexpected document <%s>, want <%sResponse>", tok.name, action)
 		}
-		return unexpectedResponse(action, status, body,
-			fmt.Errorf("unexpected document <%s>, want <%sResponse>", start.Name.Local, action))
+		if err := d.decodeStruct(d.schema.root, v); err != nil {
+			return d.where(err)
+		}
+		if err := d.rest(); err != nil {
+			return err
+		}
+		return d.schema.check(action, v, d.sawResult)
 	}
 }
 
-// strictTokens passes a decoder's tokens on while it watches the document's
-// shape: an element that the output type holds once must not come twice in
-// one parent (encoding/xml would merge the two silently), and it notes
-// whether the root held the operation's result element. It keeps the open
-// elements, so an error can say where decoding stopped.
-type strictTokens struct {
-	d      *xml.Decoder
+// replyDecoder reads one reply from a token source while it watches the
+// document's shape: an element that the output type holds once must not
+// come twice in one parent (encoding/xml would merge the two silently),
+// and it notes whether the root held the operation's result element. It
+// keeps the open elements, so an error can say where decoding stopped.
+type replyDecoder struct {
+	src    tokenSource
 	schema *outputSchema
 	// open holds the open elements; names holds, for each open element,
 	// the names of the children it has had so far, from open[i].children on.
 	open      []openElement
-	names     []string
+	names     [][]byte
 	sawResult bool
 	openBuf   [12]openElement
-	namesBuf  [48]string
-	body      bytes.Reader
+	namesBuf  [48][]byte
+	scan      byteScanner
+	xml       xmlTokens
 }
 
-// strictPool keeps strictTokens between replies: one fewer allocation per
-// call, with room for the element stack of every MWS reply.
-var strictPool = sync.Pool{New: func() any { return new(strictTokens) }}
+// decoderPool keeps replyDecoders between replies, with room for the
+// element stack of every MWS reply.
+var decoderPool = sync.Pool{New: func() any { return new(replyDecoder) }}
 
-// release empties s and returns it to the pool.
-func (s *strictTokens) release() {
-	clear(s.namesBuf[:])
-	clear(s.openBuf[:])
-	s.body.Reset(nil)
-	s.d, s.schema, s.open, s.names, s.sawResult = nil, nil, nil, nil, false
-	strictPool.Put(s)
+func (d *replyDecoder) reset(src tokenSource, schema *outputSchema) {
+	clear(d.namesBuf[:])
+	clear(d.openBuf[:])
+	d.src, d.schema, d.sawResult = src, schema, false
+	d.open, d.names = d.openBuf[:0], d.namesBuf[:0]
+}
+
+// release empties d and returns it to the pool.
+func (d *replyDecoder) release() {
+	d.reset(nil, nil)
+	d.open, d.names = nil, nil
+	d.scan.reset(nil)
+	d.xml.reset(nil)
+	decoderPool.Put(d)
 }
 
 type openElement struct {
-	name     string
+	name     []byte
 	children int // index into names of this element's first child
 }
 
-// Token returns the next raw token of the reply, after checking that it
-// does not repeat a singleton element.
-func (s *strictTokens) Token() (xml.Token, error) {
-	if s.open == nil {
-		s.open, s.names = s.openBuf[:0], s.namesBuf[:0]
-	}
-	// RawToken: the decoder reading from s translates name spaces and
-	// checks that elements match, so s need not do it as well.
-	tok, err := s.d.RawToken()
+// next returns the next token of the reply, after checking that it does
+// not repeat a singleton element.
+func (d *replyDecoder) next() (token, error) {
+	tok, err := d.src.next()
 	if err != nil {
 		return tok, err
 	}
-	switch t := tok.(type) {
-	case xml.StartElement:
-		name := t.Name.Local
-		if n := len(s.open); n > 0 {
-			siblings := s.names[s.open[n-1].children:]
-			for _, sib := range siblings {
-				if sib == name && !s.schema.repeatable[name] {
-					return nil, fmt.Errorf("element <%s> twice in <%s>", name, s.open[n-1].name)
+	switch tok.kind {
+	case tokStart:
+		name := tok.name
+		if n := len(d.open); n > 0 {
+			for _, sib := range d.names[d.open[n-1].children:] {
+				if bytes.Equal(sib, name) && !d.schema.repeatable[string(name)] {
+					return token{}, fmt.Errorf("element <%s> twice in <%s>", name, d.open[n-1].name)
 				}
 			}
-			s.names = append(s.names, name)
-			if n == 1 && name == s.schema.result {
-				s.sawResult = true
+			d.names = append(d.names, name)
+			if n == 1 && string(name) == d.schema.result {
+				d.sawResult = true
 			}
 		}
-		s.open = append(s.open, openElement{name: name, children: len(s.names)})
-	case xml.EndElement:
-		if n := len(s.open); n > 0 {
-			s.names = s.names[:s.open[n-1].children]
-			s.open = s.open[:n-1]
+		d.open = append(d.open, openElement{name: name, children: len(d.names)})
+	case tokEnd:
+		if n := len(d.open); n > 0 {
+			d.names = d.names[:d.open[n-1].children]
+			d.open = d.open[:n-1]
 		}
 	}
 	return tok, nil
@@ -214,38 +236,38 @@ func (s *strictTokens) Token() (xml.Token, error) {
 
 // where adds the path of the elements open when err happened: the place
 // decoding stopped, by element names only.
-func (s *strictTokens) where(err error) error {
-	if len(s.open) == 0 {
+func (d *replyDecoder) where(err error) error {
+	if len(d.open) == 0 {
 		return err
 	}
 	var path strings.Builder
-	for _, e := range s.open {
-		path.WriteString("<" + e.name + ">")
+	for _, e := range d.open {
+		path.WriteString("<" + string(e.name) + ">")
 	}
 	return fmt.Errorf("%w, in %s", err, path.String())
 }
 
 // rest reads what follows the root element: only white space and comments
 // may.
-func (s *strictTokens) rest(dec *xml.Decoder) error {
+func (d *replyDecoder) rest() error {
 	for {
-		tok, err := dec.Token()
+		tok, err := d.next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("after the root element: %w", err)
 		}
-		switch t := tok.(type) {
-		case xml.Comment:
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		switch tok.kind {
+		case tokComment:
+		case tokText:
+			if len(bytes.TrimSpace(tok.text)) > 0 {
 				return errors.New("text after the root element")
 			}
-		case xml.StartElement:
-			return fmt.Errorf("element <%s> after the root element", t.Name.Local)
+		case tokStart:
+			return fmt.Errorf("element <%s> after the root element", tok.name)
 		default:
-			return fmt.Errorf("%T after the root element", tok)
+			return fmt.Errorf("%T after the root element", tok.other)
 		}
 	}
 }
@@ -267,6 +289,8 @@ type outputSchema struct {
 	repeatable map[string]bool
 	// objects are the indices of the fields whose type is identified.
 	objects []int
+	// root reads the children of the root element into the output.
+	root *elementNode
 }
 
 var schemas sync.Map // reflect.Type → *outputSchema
@@ -288,6 +312,7 @@ func schemaOf(out output) *outputSchema {
 		}
 	}
 	collectRepeatable(t, s.repeatable, map[reflect.Type]bool{})
+	s.root = codecBuilder{}.codecOf(t).node
 	actual, _ := schemas.LoadOrStore(t, s)
 	return actual.(*outputSchema)
 }
@@ -331,13 +356,13 @@ func collectRepeatable(t reflect.Type, names map[string]bool, seen map[reflect.T
 }
 
 // check requires the result element and the id of every object of out.
-func (s *outputSchema) check(action string, out output, sawResult bool) error {
+func (s *outputSchema) check(action string, v reflect.Value, sawResult bool) error {
 	if s.result != "" && !sawResult {
 		return fmt.Errorf("no <%s> in <%sResponse>", s.result, action)
 	}
-	v := reflect.ValueOf(out).Elem()
 	for _, i := range s.objects {
-		if el, id := v.Field(i).Interface().(identified).objectID(); strings.TrimSpace(id) == "" {
+		// Through a pointer: the struct itself would be copied to the heap.
+		if el, id := v.Field(i).Addr().Interface().(identified).objectID(); strings.TrimSpace(id) == "" {
 			return fmt.Errorf("no <%s> in <%s>", el, s.result)
 		}
 	}

@@ -112,14 +112,45 @@ func (e *EventTypes) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error 
 	if err := d.DecodeElement(&raw, &start); err != nil {
 		return err
 	}
-	for _, m := range raw.Member {
+	e.appendMembers(raw.Member)
+	return nil
+}
+
+// decodeReply is UnmarshalXML for the table decoder.
+func (e *EventTypes) decodeReply(d *replyDecoder) error {
+	var members []string
+	for {
+		tok, err := d.next()
+		if err != nil {
+			return err
+		}
+		switch {
+		case tok.kind == tokStart && string(tok.name) == "member":
+			text, err := d.text()
+			if err != nil {
+				return err
+			}
+			members = append(members, string(text))
+		case tok.kind == tokStart:
+			if err := d.skip(); err != nil {
+				return err
+			}
+		case tok.kind == tokEnd:
+			e.appendMembers(members)
+			return nil
+		}
+	}
+}
+
+// appendMembers adds the event types of each member, split at commas.
+func (e *EventTypes) appendMembers(members []string) {
+	for _, m := range members {
 		for _, s := range strings.Split(m, ",") {
 			if s = strings.TrimSpace(s); s != "" {
 				*e = append(*e, EventType(s))
 			}
 		}
 	}
-	return nil
 }
 
 // NotificationConfiguration is where Amazon sends which notifications.

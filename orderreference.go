@@ -3,7 +3,6 @@ package amazonpay
 import (
 	"context"
 	"net/url"
-	"regexp"
 	"time"
 )
 
@@ -309,17 +308,17 @@ func (in *CreateOrderReferenceForIdInput) validate(v *validator) {
 		v.fail("Id", "is required")
 		return
 	}
-	var re *regexp.Regexp
+	var match func(string) bool
 	var want string
 	switch in.IDType {
 	case IDTypeBillingAgreement:
-		re, want = billingAgreementIDPattern, "a billing agreement id like C02-1234567-1234567"
+		match, want = isBillingAgreementID, "a billing agreement id like C02-1234567-1234567"
 	case IDTypeOrderReference:
-		re, want = orderReferenceIDPattern, "an order reference id like S02-1234567-1234567"
+		match, want = isOrderReferenceID, "an order reference id like S02-1234567-1234567"
 	default:
 		return // the IdType rule reports it
 	}
-	if !re.MatchString(in.ID) {
+	if !match(in.ID) {
 		v.fail("Id", "%q is not %s (IdType %s)", in.ID, want, in.IDType)
 	}
 }

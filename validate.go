@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +39,7 @@ func (v *validator) required(field, s string) {
 // of 0.00 that keeps a billing agreement's authentication alive, does not
 // call this.
 func (v *validator) positive(field string, p *Price) {
-	if p != nil && amountPattern.MatchString(p.Amount) && strings.Trim(p.Amount, "0.") == "" {
+	if p != nil && isPlainAmount(p.Amount) && strings.Trim(p.Amount, "0.") == "" {
 		v.fail(field, "%q is zero: the amount must be more than 0", p.Amount)
 	}
 }
@@ -95,15 +94,66 @@ func oneOf[S ~string](v *validator, field string, s S, allowed ...S) {
 	}
 }
 
+// isDigits reports whether s is non-empty ASCII decimal digits only.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// objectIDMatcher returns a matcher of ^[first]0\d-\d{7}-\d{7}$, followed,
+// when kind is not 0, by -<kind>\d{6} (an authorization, capture or refund).
+func objectIDMatcher(first string, kind byte) func(string) bool {
+	return func(s string) bool {
+		n := 19
+		if kind != 0 {
+			n = 27
+		}
+		if len(s) != n || strings.IndexByte(first, s[0]) < 0 || s[1] != '0' || !isDigits(s[2:3]) ||
+			s[3] != '-' || !isDigits(s[4:11]) || s[11] != '-' || !isDigits(s[12:19]) {
+			return false
+		}
+		return kind == 0 || s[19] == '-' && s[20] == kind && isDigits(s[21:])
+	}
+}
+
 var (
-	orderReferenceIDPattern   = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}$`)
-	billingAgreementIDPattern = regexp.MustCompile(`^[BC]0\d-\d{7}-\d{7}$`)
-	authorizationIDPattern    = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}-A\d{6}$`)
-	captureIDPattern          = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}-C\d{6}$`)
-	refundIDPattern           = regexp.MustCompile(`^[PS]0\d-\d{7}-\d{7}-R\d{6}$`)
-	referenceIDPattern        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
-	amountPattern             = regexp.MustCompile(`^(0|[1-9][0-9]*)(\.[0-9]+)?$`)
+	isOrderReferenceID   = objectIDMatcher("PS", 0)
+	isBillingAgreementID = objectIDMatcher("BC", 0)
+	isAuthorizationID    = objectIDMatcher("PS", 'A')
+	isCaptureID          = objectIDMatcher("PS", 'C')
+	isRefundID           = objectIDMatcher("PS", 'R')
 )
+
+// isReferenceID matches ^[A-Za-z0-9_-]{1,32}$.
+func isReferenceID(s string) bool {
+	if len(s) < 1 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isPlainAmount matches ^(0|[1-9][0-9]*)(\.[0-9]+)?$: no sign, exponent,
+// comma, space or leading zero.
+func isPlainAmount(s string) bool {
+	whole, frac, dot := strings.Cut(s, ".")
+	if !isDigits(whole) || len(whole) > 1 && whole[0] == '0' {
+		return false
+	}
+	return !dot || isDigits(frac)
+}
 
 // supportedCurrencies are the presentment currencies MWS accepts.
 var supportedCurrencies = []string{"USD", "EUR", "GBP", "JPY", "AUD", "ZAR", "CHF", "NOK", "DKK", "SEK", "NZD", "HKD"}
@@ -131,15 +181,15 @@ type paramRule func(field, value string, values url.Values) string
 // paramRules maps the last segment of a wire name to its rule. A rule
 // returns the reason the value is invalid, or "".
 var paramRules = map[string]paramRule{
-	"AmazonOrderReferenceId":    idRule(orderReferenceIDPattern, "an order reference id like S02-1234567-1234567"),
-	"AmazonBillingAgreementId":  idRule(billingAgreementIDPattern, "a billing agreement id like C02-1234567-1234567"),
-	"AmazonAuthorizationId":     idRule(authorizationIDPattern, "an authorization id like S02-1234567-1234567-A123456"),
-	"AmazonCaptureId":           idRule(captureIDPattern, "a capture id like S02-1234567-1234567-C123456"),
-	"AmazonRefundId":            idRule(refundIDPattern, "a refund id like S02-1234567-1234567-R123456"),
-	"AuthorizationReferenceId":  idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
-	"CaptureReferenceId":        idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
-	"RefundReferenceId":         idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
-	"CreditReversalReferenceId": idRule(referenceIDPattern, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"AmazonOrderReferenceId":    idRule(isOrderReferenceID, "an order reference id like S02-1234567-1234567"),
+	"AmazonBillingAgreementId":  idRule(isBillingAgreementID, "a billing agreement id like C02-1234567-1234567"),
+	"AmazonAuthorizationId":     idRule(isAuthorizationID, "an authorization id like S02-1234567-1234567-A123456"),
+	"AmazonCaptureId":           idRule(isCaptureID, "a capture id like S02-1234567-1234567-C123456"),
+	"AmazonRefundId":            idRule(isRefundID, "a refund id like S02-1234567-1234567-R123456"),
+	"AuthorizationReferenceId":  idRule(isReferenceID, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"CaptureReferenceId":        idRule(isReferenceID, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"RefundReferenceId":         idRule(isReferenceID, "1 to 32 characters of A-Z a-z 0-9 _ -"),
+	"CreditReversalReferenceId": idRule(isReferenceID, "1 to 32 characters of A-Z a-z 0-9 _ -"),
 	"Amount":                    amountRule,
 	"CurrencyCode":              currencyRule,
 	"SuccessUrl":                returnURLRule,
@@ -194,6 +244,9 @@ func enumRule(allowed ...string) paramRule {
 // httpsURLRule accepts absolute https URLs only: Amazon delivers
 // notifications over TLS, to hosts it can reach.
 func httpsURLRule(_, value string, _ url.Values) string {
+	if scheme, _, ok := plainURL(value); ok && scheme == "https" {
+		return ""
+	}
 	u, err := url.Parse(value)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		return fmt.Sprintf("%q is not an absolute URL", value)
@@ -204,12 +257,50 @@ func httpsURLRule(_, value string, _ url.Values) string {
 	return ""
 }
 
-func idRule(re *regexp.Regexp, want string) paramRule {
+// plainURL reads the URLs that shops send, without url.Parse: a lowercase
+// http or https scheme, a host of ASCII letters, digits, dots and hyphens
+// with an optional numeric port, then a path and query of printable ASCII
+// without % or #. It returns the scheme and host; ok false means the value
+// is not of that shape, not that it is wrong: url.Parse decides then. Every
+// URL it accepts, url.Parse accepts with the same scheme and host
+// (TestPlainURLAgreesWithURLParse, FuzzURLRulesAgree).
+func plainURL(s string) (scheme, host string, ok bool) {
+	switch {
+	case strings.HasPrefix(s, "https://"):
+		scheme, s = "https", s[len("https://"):]
+	case strings.HasPrefix(s, "http://"):
+		scheme, s = "http", s[len("http://"):]
+	default:
+		return "", "", false
+	}
+	end := len(s)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == '%' || c == '#' {
+			return "", "", false
+		}
+		if (c == '/' || c == '?') && end == len(s) {
+			end = i
+		}
+	}
+	host, port, hasPort := strings.Cut(s[:end], ":")
+	if host == "" || hasPort && !isDigits(port) {
+		return "", "", false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			return "", "", false
+		}
+	}
+	return scheme, host, true
+}
+
+func idRule(match func(string) bool, want string) paramRule {
 	return func(_, value string, _ url.Values) string {
 		if value == "" {
 			return "is required"
 		}
-		if !re.MatchString(value) {
+		if !match(value) {
 			return fmt.Sprintf("%q is not %s", value, want)
 		}
 		return ""
@@ -220,7 +311,7 @@ func amountRule(field, value string, values url.Values) string {
 	if value == "" {
 		return "is required"
 	}
-	if !amountPattern.MatchString(value) {
+	if !isPlainAmount(value) {
 		return fmt.Sprintf("%q is not a plain decimal amount such as 10.50 (no sign, exponent, comma or space)", value)
 	}
 	currency := values.Get(strings.TrimSuffix(field, "Amount") + "CurrencyCode")
@@ -252,6 +343,9 @@ func currencyRule(_, value string, _ url.Values) string {
 // returnURLRule accepts absolute https URLs, and http URLs for loopback
 // hosts only (local development and tests).
 func returnURLRule(_, value string, _ url.Values) string {
+	if scheme, host, ok := plainURL(value); ok && (scheme == "https" || host == "127.0.0.1" || asciiEqualFold(host, "localhost")) {
+		return ""
+	}
 	u, err := url.Parse(value)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		return fmt.Sprintf("%q is not an absolute URL", value)
