@@ -481,15 +481,16 @@ func (s *Server) ConfirmationFlowURL(id string) string {
 	return ConfirmationFlowURL(s.URL, seller, id)
 }
 
-// FollowConfirmationFlow opens the Confirmation Flow page of id over HTTP
-// as a browser would, with sellerID as given to initConfirmationFlow, and
-// returns the URL the buyer is redirected to, without following it.
+// FollowConfirmationFlow opens the Confirmation Flow page of id as a
+// browser would (an HTTP GET, served in process through InProcessClient),
+// with sellerID as given to initConfirmationFlow, and returns the URL the
+// buyer is redirected to, without following it.
 func (s *Server) FollowConfirmationFlow(ctx context.Context, sellerID, id string) (*url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ConfirmationFlowURL(s.URL, sellerID, id), nil)
 	if err != nil {
 		return nil, err
 	}
-	hc := *s.Client()
+	hc := s.InProcessClient()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Do(req)
 	if err != nil {

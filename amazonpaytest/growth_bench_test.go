@@ -3,6 +3,7 @@ package amazonpaytest_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -15,8 +16,18 @@ import (
 
 // benchCheckout is one EU one-time checkout as a shop runs it: the buyer
 // signs in, the shop sets the total and confirms, the buyer passes the
-// Confirmation Flow, the shop authorizes and captures.
+// Confirmation Flow, the shop authorizes and captures. It makes five
+// requests (requestsPerCheckout).
 func benchCheckout(b *testing.B, srv *amazonpaytest.Server, c *amazonpay.Client, i int) {
+	benchCheckoutVia(b, srv, c, nil, i)
+}
+
+// requestsPerCheckout is how many requests benchCheckout makes.
+const requestsPerCheckout = 5
+
+// benchCheckoutVia is benchCheckout with the buyer's Confirmation Flow
+// page opened through browser (nil: FollowConfirmationFlow, in process).
+func benchCheckoutVia(b *testing.B, srv *amazonpaytest.Server, c *amazonpay.Client, browser *http.Client, i int) {
 	ctx := context.Background()
 	id := srv.CreateOrderReference(amazonpaytest.TestBuyer())
 	if _, err := c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{
@@ -30,8 +41,20 @@ func benchCheckout(b *testing.B, srv *amazonpaytest.Server, c *amazonpay.Client,
 	}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := srv.FollowConfirmationFlow(ctx, srv.SellerID(), id); err != nil {
-		b.Fatal(err)
+	if browser == nil {
+		if _, err := srv.FollowConfirmationFlow(ctx, srv.SellerID(), id); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		resp, err := browser.Get(srv.ConfirmationFlowURL(id))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusFound {
+			b.Fatalf("Confirmation Flow: HTTP %d", resp.StatusCode)
+		}
 	}
 	out, err := c.Authorize(ctx, &amazonpay.AuthorizeInput{
 		AmazonOrderReferenceID: id, AuthorizationReferenceID: fmt.Sprintf("a%d", i),
