@@ -73,6 +73,7 @@ var controlParams = map[string][]string{
 // serve, and why.
 var controlExcluded = map[string]string{
 	"ServeHTTP":                 "the sandbox itself, served at every other path",
+	"Close":                     "stops the notification sender for good; the program calls it when it stops",
 	"SecretKey":                 "a secret: whoever started the sandbox chose it (--secret-key)",
 	"SetNotificationHTTPClient": "takes an *http.Client, a Go value",
 	"NotificationRoots":         "returns an *x509.CertPool, a Go value; the signing certificate is served at SigningCertURL",

@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log := slog.New(lh)
 
 	h := amazonpaytest.NewHandler(s.opts...)
+	defer h.Close() // after the servers drained: no IPN is left in flight
 	for _, u := range s.notify {
 		h.AddNotificationURL(u)
 	}
