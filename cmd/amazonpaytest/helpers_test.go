@@ -29,6 +29,7 @@ type sandbox struct {
 	listen string // http://127.0.0.1:port of --listen
 	proxy  string // http://127.0.0.1:port of --proxy
 	caFile string
+	spki   string // the CA's SPKI hash, as printed
 	stderr *syncBuffer
 }
 
@@ -78,6 +79,9 @@ func startSandbox(t *testing.T, args ...string) *sandbox {
 		}
 		if a, ok := strings.CutPrefix(line, "amazonpaytest: proxy on "); ok {
 			sb.proxy = a
+			if sc.Scan() {
+				sb.spki, _, _ = strings.Cut(strings.TrimPrefix(sc.Text(), "amazonpaytest: proxy CA SPKI "), " ")
+			}
 		}
 	}
 	go io.Copy(io.Discard, outR)

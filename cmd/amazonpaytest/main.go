@@ -50,8 +50,8 @@ func main() {
 
 // run starts the sandbox as args say and serves until ctx ends, then
 // drains and stops. It writes the addresses it listens on to stdout, one
-// line each ("amazonpaytest: listening on http://127.0.0.1:8080"), and the
-// request log to stderr.
+// line each ("amazonpaytest: listening on http://127.0.0.1:8080"), with
+// --proxy the CA's SPKI hash for browsers, and the request log to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s, err := parseFlags(args, stdout, stderr)
 	if errors.Is(err, errHelp) {
@@ -136,6 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		serve(&http.Server{Handler: p.amazon, ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, p.tunnel)
 		serve(&http.Server{Handler: p, ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, l)
 		fmt.Fprintf(stdout, "amazonpaytest: proxy on http://%s\n", l.Addr())
+		fmt.Fprintf(stdout, "amazonpaytest: proxy CA SPKI %s (chromium --ignore-certificate-errors-spki-list)\n", ca.spkiHash())
 	}
 	log.Info("started", "version", buildVersion(), "seller_id", h.SellerID(), "region", string(h.Region()), "sandbox", h.Sandbox())
 

@@ -3,6 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
@@ -253,4 +257,19 @@ func TestKeepFlagBoundsTheRequestLog(t *testing.T) {
 	require.Len(t, logged, 2)
 	assert.Equal(t, ids[1], logged[0].(map[string]any)["RequestID"])
 	assert.Equal(t, ids[2], logged[1].(map[string]any)["RequestID"])
+}
+
+// With --proxy the program prints the base64 SHA-256 of the CA's public
+// key, what Chromium's --ignore-certificate-errors-spki-list takes, and it
+// is the key of the certificate written to --ca-out.
+func TestProxyPrintsTheCASPKIHash(t *testing.T) {
+	sb := startSandbox(t)
+	pemBytes, err := os.ReadFile(sb.caFile)
+	require.NoError(t, err)
+	block, _ := pem.Decode(pemBytes)
+	require.NotNil(t, block)
+	cert, err := x509.ParseCertificate(block.Bytes)
+	require.NoError(t, err)
+	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), sb.spki)
 }
