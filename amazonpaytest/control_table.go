@@ -38,6 +38,8 @@ var controlParams = map[string][]string{
 	// The clock (clock.go).
 	"Now":           {},
 	"Advance":       {"d"},
+	"Freeze":        {},
+	"Unfreeze":      {},
 	"PendingEvents": {},
 
 	// Faults (faults.go).
@@ -58,11 +60,12 @@ var controlParams = map[string][]string{
 	"Sandbox":        {},
 	"Path":           {},
 
-	// Notifications (notify.go, notify_ca.go).
+	// Notifications (notify.go, notify_resend.go, notify_ca.go).
 	"AddNotificationURL":              {"url"},
 	"SetNotificationSignatureVersion": {"v"},
 	"SetNotificationRetryDelays":      {"delays"},
 	"Notifications":                   {},
+	"ResendNotification":              {"messageID"},
 	"WaitNotifications":               {"ctx"},
 	"SendSubscriptionConfirmation":    {"url"},
 	"SubscriptionConfirmed":           {"url"},
