@@ -6,7 +6,8 @@
 //
 // --listen serves the MWS API, the Confirmation Flow page, the fake widgets,
 // Login with Amazon and the control API (/_sandbox/v1/, documented in
-// amazonpaytest/SERVER.md) over plain HTTP. --proxy is an HTTPS forward
+// amazonpaytest/SERVER.md) over plain HTTP, --listen-tls the same over
+// HTTPS. --proxy is an HTTPS forward
 // proxy for Amazon's own hosts that terminates TLS with a CA it makes at
 // start, so a client that only sets HTTPS_PROXY and trusts that CA talks
 // to the sandbox with its production endpoint configuration. Run
@@ -15,6 +16,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -64,8 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "amazonpaytest", buildVersion())
 		return nil
 	}
-	if s.listen == "" && s.proxy == "" {
-		return errors.New("nothing to serve: give --listen or --proxy")
+	if s.listen == "" && s.listenTLS == "" && s.proxy == "" {
+		return errors.New("nothing to serve: give --listen, --listen-tls or --proxy")
 	}
 	var lh slog.Handler = slog.NewTextHandler(stderr, nil)
 	if s.logFormat == "json" {
@@ -122,6 +124,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		serve(&http.Server{Handler: logRequests(log, local), ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, l)
 		fmt.Fprintf(stdout, "amazonpaytest: listening on http://%s\n", l.Addr())
+	}
+	if s.listenTLS != "" {
+		l, err := listen(s.listenTLS)
+		if err != nil {
+			closeAll()
+			for _, srv := range servers {
+				srv.Close()
+			}
+			return fmt.Errorf("--listen-tls: %w", err)
+		}
+		serve(&http.Server{Handler: logRequests(log, local), ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second},
+			tls.NewListener(l, ca.serverConfig()))
+		fmt.Fprintf(stdout, "amazonpaytest: listening on https://%s\n", l.Addr())
 	}
 	if s.proxy != "" {
 		l, err := listen(s.proxy)
