@@ -10,7 +10,8 @@ import (
 // Amazon's does, so a sandbox left running (a demo shop, another
 // language's client stamping real time) keeps accepting requests; Advance
 // adds an offset to it. WithFrozenClock makes it stand still unless
-// Advance moves it, for tests that assert exact times.
+// Advance moves it, for tests that assert exact times; Freeze and
+// Unfreeze do so while it runs.
 //
 // Everything that happens "later" in MWS is an event on that clock: Draft
 // objects going stale, the ExpectImmediateAuthorization window, expiring
@@ -92,6 +93,35 @@ func (h *Handler) Now() time.Time {
 	defer h.mu.Unlock()
 	h.runDue()
 	return h.now
+}
+
+// Freeze stops the sandbox clock where it is, as WithFrozenClock does from
+// the start: from now on only Advance moves it, until Unfreeze.
+func (h *Handler) Freeze() {
+	h.advancing.Lock() // Advance moves the offset in steps
+	defer h.advancing.Unlock()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cfg.frozen {
+		return
+	}
+	h.runDue()
+	h.offset += time.Since(h.made) // the wall time so far becomes offset
+	h.cfg.frozen = true
+}
+
+// Unfreeze lets a frozen sandbox clock follow the wall clock again, from
+// the time it shows.
+func (h *Handler) Unfreeze() {
+	h.advancing.Lock()
+	defer h.advancing.Unlock()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.cfg.frozen {
+		return
+	}
+	h.offset -= time.Since(h.made)
+	h.cfg.frozen = false
 }
 
 // Advance moves the sandbox clock forward by d, through every timed

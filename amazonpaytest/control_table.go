@@ -38,6 +38,8 @@ var controlParams = map[string][]string{
 	// The clock (clock.go).
 	"Now":           {},
 	"Advance":       {"d"},
+	"Freeze":        {},
+	"Unfreeze":      {},
 	"PendingEvents": {},
 
 	// Faults (faults.go).
@@ -58,11 +60,12 @@ var controlParams = map[string][]string{
 	"Sandbox":        {},
 	"Path":           {},
 
-	// Notifications (notify.go, notify_ca.go).
+	// Notifications (notify.go, notify_resend.go, notify_ca.go).
 	"AddNotificationURL":              {"url"},
 	"SetNotificationSignatureVersion": {"v"},
 	"SetNotificationRetryDelays":      {"delays"},
 	"Notifications":                   {},
+	"ResendNotification":              {"messageID"},
 	"WaitNotifications":               {"ctx"},
 	"SendSubscriptionConfirmation":    {"url"},
 	"SubscriptionConfirmed":           {"url"},
@@ -73,6 +76,7 @@ var controlParams = map[string][]string{
 // serve, and why.
 var controlExcluded = map[string]string{
 	"ServeHTTP":                 "the sandbox itself, served at every other path",
+	"Close":                     "stops the notification sender for good; the program calls it when it stops",
 	"SecretKey":                 "a secret: whoever started the sandbox chose it (--secret-key)",
 	"SetNotificationHTTPClient": "takes an *http.Client, a Go value",
 	"NotificationRoots":         "returns an *x509.CertPool, a Go value; the signing certificate is served at SigningCertURL",

@@ -297,3 +297,17 @@ func ExampleWithAllowListed() {
 	fmt.Println(d.OrderReferenceDetails.BillingAddress.PhysicalAddress.City)
 	// Output: Hamburg
 }
+
+// Freeze stops a sandbox clock that follows the wall clock, for a test
+// that asserts exact times from some point on; Advance still moves it.
+func ExampleHandler_Freeze() {
+	srv := amazonpaytest.NewServer()
+	defer srv.Close()
+	srv.Freeze()
+	defer srv.Unfreeze()
+	t0 := srv.Now()
+	srv.Advance(90 * time.Minute)
+	fmt.Println(srv.Now().Sub(t0))
+	// Output:
+	// 1h30m0s
+}

@@ -41,7 +41,7 @@ import (
 // answered with 2xx is retried like SNS does: after each delay of
 // SetNotificationRetryDelays (default 3 × 20 s) on the sandbox clock.
 // Notifications lists every delivery and its attempts; WaitNotifications
-// waits until nothing is being sent.
+// waits until nothing is being sent; ResendNotification redelivers one.
 
 // Delivery is one notification sent (or being sent) to one URL.
 type Delivery struct {

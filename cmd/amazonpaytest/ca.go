@@ -11,6 +11,8 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"math/big"
+	"net"
+	"strings"
 	"sync"
 	"time"
 )
@@ -82,6 +84,9 @@ func (a *authority) leaf(host string) (*tls.Certificate, error) {
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
+	if ip := net.ParseIP(host); ip != nil { // --listen-tls reached by address
+		tmpl.DNSNames, tmpl.IPAddresses = nil, []net.IP{ip}
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, &key.PublicKey, a.key)
 	if err != nil {
 		return nil, err
@@ -89,6 +94,23 @@ func (a *authority) leaf(host string) (*tls.Certificate, error) {
 	c := &tls.Certificate{Certificate: [][]byte{der, a.cert.Raw}, PrivateKey: key}
 	a.leaves[host] = c
 	return c, nil
+}
+
+// serverConfig is the TLS of --listen-tls: a leaf for the name the client
+// asks for (SNI), or for the listener's address when it asks for none, as
+// a client that dials an IP address does.
+func (a *authority) serverConfig() *tls.Config {
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"http/1.1"},
+		GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			name := strings.ToLower(hello.ServerName)
+			if name == "" {
+				name, _, _ = net.SplitHostPort(hello.Conn.LocalAddr().String())
+			}
+			return a.leaf(name)
+		},
+	}
 }
 
 // serial is a random positive 127-bit serial number.

@@ -15,12 +15,13 @@ import (
 
 // settings are the parsed command line.
 type settings struct {
-	listen, proxy, caOut string
-	logFormat            string
-	version              bool
-	notify               []string
-	notifyVersion        int
-	opts                 []amazonpaytest.Option
+	listen, listenTLS string
+	proxy, caOut      string
+	logFormat         string
+	version           bool
+	notify            []string
+	notifyVersion     int
+	opts              []amazonpaytest.Option
 }
 
 // errHelp ends a run that printed --help.
@@ -34,7 +35,7 @@ Usage:
 It serves the MWS API (/OffAmazonPayments_Sandbox/2013-01-01, or /OffAmazonPayments/2013-01-01
 with --live), the Confirmation Flow page, the fake widgets (/widgets/Widgets.js), Login with
 Amazon (/auth/o2/tokeninfo, /user/profile) and the control API (/_sandbox/v1/, see
-amazonpaytest/SERVER.md) over plain HTTP on --listen. With --proxy it is also an HTTPS forward
+amazonpaytest/SERVER.md) over plain HTTP on --listen, and over HTTPS on --listen-tls. With --proxy it is also an HTTPS forward
 proxy for Amazon's own hosts (MWS, Login with Amazon, the widgets' script hosts and the SNS
 certificate hosts), with a CA made at start (--ca-out, and GET /_sandbox/v1/ca.pem): a client
 that sets HTTPS_PROXY and trusts that CA talks to the sandbox with its production configuration.
@@ -57,6 +58,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*settings, error) {
 	add := func(o ...amazonpaytest.Option) { opts = append(opts, o...) }
 
 	fs.StringVar(&s.listen, "listen", "127.0.0.1:8080", "serve the sandbox and the control API over plain HTTP on `ADDR` (empty: not at all)")
+	fs.StringVar(&s.listenTLS, "listen-tls", "", "serve what --listen serves over HTTPS on `ADDR` too (empty: not at all), with a certificate of the proxy's CA for the name or address asked: for clients that take only an https endpoint, as the PHP SDK's override_service_url")
 	fs.StringVar(&s.proxy, "proxy", "", "run the HTTPS forward proxy for Amazon's hosts on `ADDR` (empty: none); clients set HTTPS_PROXY=http://ADDR")
 	fs.StringVar(&s.caOut, "ca-out", "", "write the proxy's CA certificate (PEM) to `FILE`, for the clients to trust")
 	fs.StringVar(&s.logFormat, "log-format", "text", "request log on stderr: text or json (log/slog)")

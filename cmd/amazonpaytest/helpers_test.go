@@ -28,7 +28,9 @@ var ctx = context.Background()
 type sandbox struct {
 	listen string // http://127.0.0.1:port of --listen
 	proxy  string // http://127.0.0.1:port of --proxy
+	https  string // https://127.0.0.1:port of --listen-tls, if given
 	caFile string
+	spki   string // the CA's SPKI hash, as printed
 	stderr *syncBuffer
 }
 
@@ -74,10 +76,17 @@ func startSandbox(t *testing.T, args ...string) *sandbox {
 		}
 		line := sc.Text()
 		if a, ok := strings.CutPrefix(line, "amazonpaytest: listening on "); ok {
-			sb.listen = a
+			if strings.HasPrefix(a, "https://") {
+				sb.https = a
+			} else {
+				sb.listen = a
+			}
 		}
 		if a, ok := strings.CutPrefix(line, "amazonpaytest: proxy on "); ok {
 			sb.proxy = a
+			if sc.Scan() {
+				sb.spki, _, _ = strings.Cut(strings.TrimPrefix(sc.Text(), "amazonpaytest: proxy CA SPKI "), " ")
+			}
 		}
 	}
 	go io.Copy(io.Discard, outR)

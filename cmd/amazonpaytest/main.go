@@ -6,7 +6,8 @@
 //
 // --listen serves the MWS API, the Confirmation Flow page, the fake widgets,
 // Login with Amazon and the control API (/_sandbox/v1/, documented in
-// amazonpaytest/SERVER.md) over plain HTTP. --proxy is an HTTPS forward
+// amazonpaytest/SERVER.md) over plain HTTP, --listen-tls the same over
+// HTTPS. --proxy is an HTTPS forward
 // proxy for Amazon's own hosts that terminates TLS with a CA it makes at
 // start, so a client that only sets HTTPS_PROXY and trusts that CA talks
 // to the sandbox with its production endpoint configuration. Run
@@ -15,6 +16,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -50,8 +52,8 @@ func main() {
 
 // run starts the sandbox as args say and serves until ctx ends, then
 // drains and stops. It writes the addresses it listens on to stdout, one
-// line each ("amazonpaytest: listening on http://127.0.0.1:8080"), and the
-// request log to stderr.
+// line each ("amazonpaytest: listening on http://127.0.0.1:8080"), with
+// --proxy the CA's SPKI hash for browsers, and the request log to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s, err := parseFlags(args, stdout, stderr)
 	if errors.Is(err, errHelp) {
@@ -64,8 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "amazonpaytest", buildVersion())
 		return nil
 	}
-	if s.listen == "" && s.proxy == "" {
-		return errors.New("nothing to serve: give --listen or --proxy")
+	if s.listen == "" && s.listenTLS == "" && s.proxy == "" {
+		return errors.New("nothing to serve: give --listen, --listen-tls or --proxy")
 	}
 	var lh slog.Handler = slog.NewTextHandler(stderr, nil)
 	if s.logFormat == "json" {
@@ -74,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log := slog.New(lh)
 
 	h := amazonpaytest.NewHandler(s.opts...)
+	defer h.Close() // after the servers drained: no IPN is left in flight
 	for _, u := range s.notify {
 		h.AddNotificationURL(u)
 	}
@@ -122,6 +125,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		serve(&http.Server{Handler: logRequests(log, local), ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, l)
 		fmt.Fprintf(stdout, "amazonpaytest: listening on http://%s\n", l.Addr())
 	}
+	if s.listenTLS != "" {
+		l, err := listen(s.listenTLS)
+		if err != nil {
+			closeAll()
+			for _, srv := range servers {
+				srv.Close()
+			}
+			return fmt.Errorf("--listen-tls: %w", err)
+		}
+		serve(&http.Server{Handler: logRequests(log, local), ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second},
+			tls.NewListener(l, ca.serverConfig()))
+		fmt.Fprintf(stdout, "amazonpaytest: listening on https://%s\n", l.Addr())
+	}
 	if s.proxy != "" {
 		l, err := listen(s.proxy)
 		if err != nil {
@@ -135,6 +151,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		serve(&http.Server{Handler: p.amazon, ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, p.tunnel)
 		serve(&http.Server{Handler: p, ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, l)
 		fmt.Fprintf(stdout, "amazonpaytest: proxy on http://%s\n", l.Addr())
+		fmt.Fprintf(stdout, "amazonpaytest: proxy CA SPKI %s (chromium --ignore-certificate-errors-spki-list)\n", ca.spkiHash())
 	}
 	log.Info("started", "version", buildVersion(), "seller_id", h.SellerID(), "region", string(h.Region()), "sandbox", h.Sandbox())
 

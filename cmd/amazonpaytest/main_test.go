@@ -3,6 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
@@ -253,4 +258,52 @@ func TestKeepFlagBoundsTheRequestLog(t *testing.T) {
 	require.Len(t, logged, 2)
 	assert.Equal(t, ids[1], logged[0].(map[string]any)["RequestID"])
 	assert.Equal(t, ids[2], logged[1].(map[string]any)["RequestID"])
+}
+
+// With --proxy the program prints the base64 SHA-256 of the CA's public
+// key, what Chromium's --ignore-certificate-errors-spki-list takes, and it
+// is the key of the certificate written to --ca-out.
+func TestProxyPrintsTheCASPKIHash(t *testing.T) {
+	sb := startSandbox(t)
+	pemBytes, err := os.ReadFile(sb.caFile)
+	require.NoError(t, err)
+	block, _ := pem.Decode(pemBytes)
+	require.NotNil(t, block)
+	cert, err := x509.ParseCertificate(block.Bytes)
+	require.NoError(t, err)
+	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), sb.spki)
+}
+
+// --listen-tls serves the sandbox over HTTPS with a certificate of the
+// proxy's CA, for the address or the name the client dials: what a client
+// that takes only an https endpoint (the PHP SDK's override_service_url,
+// with cabundle_file) needs. A client trusting only that CA signs for
+// host:port and is served; one trusting the system roots is refused.
+func TestListenTLSServesTheSandboxWithTheCA(t *testing.T) {
+	sb := startSandbox(t, "--listen-tls", "127.0.0.1:0")
+	require.NotEmpty(t, sb.https)
+	port := strings.TrimPrefix(sb.https, "https://127.0.0.1:")
+	for _, endpoint := range []string{sb.https, "https://localhost:" + port} {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: sb.roots(t)}}
+		t.Cleanup(tr.CloseIdleConnections)
+		c, err := amazonpay.NewClient(amazonpay.Config{SellerID: amazonpaytest.DefaultSellerID, AccessKeyID: amazonpaytest.DefaultAccessKeyID,
+			SecretKey: amazonpaytest.DefaultSecretKey, Region: amazonpay.RegionDE, Sandbox: true},
+			amazonpay.WithEndpoint(endpoint), amazonpay.WithHTTPClient(&http.Client{Transport: tr}))
+		require.NoError(t, err)
+		id := result(t, sb.listen, "create-order-reference", `{}`).(string)
+		_, err = c.SetOrderReferenceDetails(ctx, &amazonpay.SetOrderReferenceDetailsInput{AmazonOrderReferenceID: id,
+			OrderReferenceAttributes: &amazonpay.OrderReferenceAttributes{OrderTotal: &amazonpay.Price{Amount: "12.00", CurrencyCode: "EUR"}}})
+		require.NoError(t, err, endpoint)
+		assert.Equal(t, "12.00", result(t, sb.listen, "object", `{"id": "`+id+`"}`).(map[string]any)["Amount"])
+		// The control API is there too.
+		resp, err := (&http.Client{Transport: tr}).Post(endpoint+"/_sandbox/v1/state", "application/json", strings.NewReader(`{"id": "`+id+`"}`))
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Contains(t, string(body), `"result": "Draft"`)
+	}
+	_, err := http.Get(sb.https + "/_sandbox/v1/")
+	var unknown x509.UnknownAuthorityError
+	assert.ErrorAs(t, err, &unknown, "the CA is the sandbox's own, in no system pool")
 }
