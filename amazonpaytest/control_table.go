@@ -82,5 +82,4 @@ var controlExcluded = map[string]string{
 	"NotificationRoots":         "returns an *x509.CertPool, a Go value; the signing certificate is served at SigningCertURL",
 	"NotificationHTTPClient":    "returns an *http.Client, a Go value",
 	"NotificationVerifier":      "returns an *amazonpay.NotificationVerifier, a Go value",
-	"Close":                     "ends the Go value's notification sender; the standalone server stops on SIGTERM",
 }
