@@ -25,8 +25,14 @@ func TestBadInputRefusedBeforeAnyIO(t *testing.T) {
 		call        func() error
 	}{
 		{"New nil client", "client", func() error { _, err := checkout.New(nil, e.store, checkout.Config{ReturnURL: returnURL}); return err }},
-		{"New nil store", "store", func() error { _, err := checkout.New(e.sb.AmazonPay(), nil, checkout.Config{ReturnURL: returnURL}); return err }},
-		{"New relative URL", "ReturnURL", func() error { _, err := checkout.New(e.sb.AmazonPay(), e.store, checkout.Config{ReturnURL: "/return"}); return err }},
+		{"New nil store", "store", func() error {
+			_, err := checkout.New(e.sb.AmazonPay(), nil, checkout.Config{ReturnURL: returnURL})
+			return err
+		}},
+		{"New relative URL", "ReturnURL", func() error {
+			_, err := checkout.New(e.sb.AmazonPay(), e.store, checkout.Config{ReturnURL: "/return"})
+			return err
+		}},
 		{"New URL with nonce", "ReturnURL", func() error {
 			_, err := checkout.New(e.sb.AmazonPay(), e.store, checkout.Config{ReturnURL: returnURL + "?nonce=1"})
 			return err
