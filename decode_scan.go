@@ -197,7 +197,7 @@ func (s *byteScanner) attribute() bool {
 	j := s.i
 	for j < len(s.b) && s.b[j] != '=' {
 		c := s.b[j]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == ':' ||
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == ':' || //nolint:staticcheck // a character class reads best as a negated set
 			j > s.i && ('0' <= c && c <= '9' || c == '.' || c == '-')) {
 			return false
 		}
@@ -261,7 +261,7 @@ func (s *byteScanner) text() (token, error) {
 			start = s.i
 		case c >= utf8.RuneSelf:
 			r, n := utf8.DecodeRune(s.b[s.i:])
-			if r == utf8.RuneError && n == 1 || !(r <= 0xD7FF || 0xE000 <= r && r <= 0xFFFD || 0x10000 <= r) {
+			if r == utf8.RuneError && n == 1 || !(r <= 0xD7FF || 0xE000 <= r && r <= 0xFFFD || 0x10000 <= r) { //nolint:staticcheck // a character class reads best as a negated set
 				return token{}, errNotPlain
 			}
 			s.i += n

@@ -155,9 +155,9 @@ func (v *NotificationVerifier) fetch(ctx context.Context, rawURL string) ([]byte
 	if err != nil {
 		return nil, unavailable("fetch failed", err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, maxCertBytes))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxCertBytes))
 		return nil, unavailable(fmt.Sprintf("fetch answered HTTP %d", resp.StatusCode), nil)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxCertBytes+1))

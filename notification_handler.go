@@ -197,8 +197,8 @@ func (h *NotificationHandler) confirmSubscription(ctx context.Context, subscribe
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, maxCertBytes))
+	defer func() { _ = resp.Body.Close() }()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxCertBytes))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("SubscribeURL answered HTTP %d", resp.StatusCode)
 	}

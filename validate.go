@@ -138,7 +138,7 @@ func isReferenceID(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') { //nolint:staticcheck // a character class reads best as a negated set
 			return false
 		}
 	}
@@ -288,7 +288,7 @@ func plainURL(s string) (scheme, host string, ok bool) {
 		return "", "", false
 	}
 	for i := 0; i < len(host); i++ {
-		if c := host[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+		if c := host[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-') { //nolint:staticcheck // a character class reads best as a negated set
 			return "", "", false
 		}
 	}

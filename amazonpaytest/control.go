@@ -320,7 +320,7 @@ func writeControl(w http.ResponseWriter, status int, body any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.Encode(body)
+	_ = enc.Encode(body)
 }
 
 // kebabCase turns a Go method name into an endpoint name:

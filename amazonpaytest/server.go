@@ -537,14 +537,6 @@ func detach(form url.Values) {
 	}
 }
 
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
-
 // Server is a Handler listening on a loopback port, like httptest.Server,
 // that Go code in the same process can also reach without a socket
 // (InProcessClient, which AmazonPay uses).

@@ -216,7 +216,7 @@ func isNonce(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') { //nolint:staticcheck // a character class reads best as a negated set
 			return false
 		}
 	}

@@ -212,7 +212,7 @@ func (s *SQLStore) List(ctx context.Context, states []State, limit int) ([]*Paym
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		defer func() { _ = rows.Close() }()
 		for rows.Next() {
 			var data []byte
 			if err := rows.Scan(&data); err != nil {

@@ -71,7 +71,7 @@ func (s *SQLStore) migrate(ctx context.Context, q querier, m migration) error {
 		return err
 	}
 	applied := rows.Next()
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}

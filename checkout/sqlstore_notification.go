@@ -67,7 +67,7 @@ func (s *SQLStore) PendingNotifications(ctx context.Context, amazonID string) ([
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		defer func() { _ = rows.Close() }()
 		for rows.Next() {
 			n := new(StoredNotification)
 			if err := rows.Scan(&n.ID, &n.AmazonID, &n.Type, timeColumn{&n.Timestamp}, &n.Data, &n.Applied); err != nil {

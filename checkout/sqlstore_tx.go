@@ -39,7 +39,7 @@ func (s *SQLStore) write(ctx context.Context, tx bool, fn func(q querier) error)
 			return fmt.Errorf("checkout: begin transaction: %w", err)
 		}
 		if err := fn(t); err != nil {
-			t.Rollback()
+			_ = t.Rollback()
 			return err
 		}
 		if err := t.Commit(); err != nil {
@@ -56,7 +56,7 @@ func (s *SQLStore) immediate(ctx context.Context, fn func(q querier) error) (err
 	if err != nil {
 		return fmt.Errorf("checkout: connection: %w", err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("checkout: begin transaction: %w", err)
 	}
@@ -70,7 +70,7 @@ func (s *SQLStore) immediate(ctx context.Context, fn func(q querier) error) (err
 		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
 			// Its state is unknown (SQLite may have rolled back on its
 			// own, or not): drop the connection from the pool.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
 	if err := fn(conn); err != nil {

@@ -160,7 +160,7 @@ func benchPayments(store checkout.Store) benchCheckout {
 				return err
 			}
 			if out.Next != checkout.NextPaid {
-				return fmt.Errorf("Return: %s (%s)", out.Next, out.Payment.Reason)
+				return fmt.Errorf("return: %s (%s)", out.Next, out.Payment.Reason)
 			}
 			return nil
 		}

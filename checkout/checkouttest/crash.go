@@ -158,7 +158,7 @@ func newCrashRun(t *testing.T, f crashFlow, store checkout.Store) *crashRun {
 // killed by k.
 func (r *crashRun) start(t *testing.T, f crashFlow, k *killSwitch) {
 	t.Helper()
-	var store checkout.Store = r.store
+	var store checkout.Store = r.store //nolint:staticcheck // the Store interface, not the wrapper type: it is reassigned below
 	client := r.sb.AmazonPay()
 	if k != nil {
 		store = killableStore{s: r.store, k: k}

@@ -98,9 +98,9 @@ func (a *app) run(args []string) int {
 		if !strings.HasPrefix(msg, "amazonpay") {
 			msg = "amazonpay: " + msg
 		}
-		fmt.Fprintln(a.stderr, msg)
+		_, _ = fmt.Fprintln(a.stderr, msg)
 		if ee.code == exitUsage && !ee.input {
-			fmt.Fprintln(a.stderr, "Run 'amazonpay --help' for usage.")
+			_, _ = fmt.Fprintln(a.stderr, "Run 'amazonpay --help' for usage.")
 		}
 	}
 	return ee.code

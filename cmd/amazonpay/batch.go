@@ -46,7 +46,7 @@ func readInput(path string, columns []column) ([]inputRow, error) {
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("--csv %s cannot be read", path))
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	r := csv.NewReader(f)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
@@ -255,7 +255,7 @@ func (j *journal) compact(rows []inputRow) error {
 	}
 	w.Flush()
 	if err := errors.Join(w.Error(), tmp.Close()); err != nil {
-		os.Remove(tmp.Name())
+		_ = os.Remove(tmp.Name())
 		return err
 	}
 	return os.Rename(tmp.Name(), j.path)
@@ -285,7 +285,7 @@ func (a *app) newProgress(total int, what string) *progress {
 	if a.terminal(a.stderr) && !a.flags.json {
 		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(a.stderr), progressbar.OptionSetDescription(what),
 			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(a.stderr) }))
+			progressbar.OptionOnCompletion(func() { _, _ = fmt.Fprintln(a.stderr) }))
 	}
 	return p
 }
@@ -298,7 +298,7 @@ func (p *progress) finished(outcome string) {
 	if p.bar != nil {
 		_ = p.bar.Add(1)
 	} else if done%p.every == 0 || done == p.total {
-		fmt.Fprintf(p.w, "progress: %d/%d (%d%%) %s\n", done, p.total, done*100/p.total, formatCounts(p.counts))
+		_, _ = fmt.Fprintf(p.w, "progress: %d/%d (%d%%) %s\n", done, p.total, done*100/p.total, formatCounts(p.counts))
 	}
 	p.mu.Unlock()
 	if p.hook != nil {
@@ -381,7 +381,7 @@ func (a *app) printSummary(s *batchSummary) error {
 		f.add("Results", s.Results)
 		f.flush()
 		if s.Interrupted {
-			fmt.Fprintf(w, "Interrupted: the calls in flight finished and are recorded. To resume: %s\n", s.Resume)
+			_, _ = fmt.Fprintf(w, "Interrupted: the calls in flight finished and are recorded. To resume: %s\n", s.Resume)
 		}
 	})
 }
@@ -397,13 +397,13 @@ func (a *app) reportInvalid(problems []rowProblem, path string, skipInvalid bool
 		shown = shown[:50]
 	}
 	for _, p := range shown {
-		fmt.Fprintf(a.stderr, "%s: line %d: %s\n", path, p.Line, p.Reason)
+		_, _ = fmt.Fprintf(a.stderr, "%s: line %d: %s\n", path, p.Line, p.Reason)
 	}
 	if len(problems) > len(shown) {
-		fmt.Fprintf(a.stderr, "%s: … and %d more bad rows\n", path, len(problems)-len(shown))
+		_, _ = fmt.Fprintf(a.stderr, "%s: … and %d more bad rows\n", path, len(problems)-len(shown))
 	}
 	if skipInvalid {
-		fmt.Fprintf(a.stderr, "%d bad row(s) skipped (--skip-invalid)\n", len(problems))
+		_, _ = fmt.Fprintf(a.stderr, "%d bad row(s) skipped (--skip-invalid)\n", len(problems))
 		return nil
 	}
 	if a.flags.json {

@@ -50,9 +50,9 @@ for the buyer in --lang (en, de, fr, it, es).`,
 			return a.emit(list, func(w io.Writer) {
 				for i, e := range list {
 					if i > 0 {
-						fmt.Fprintln(w)
+						_, _ = fmt.Fprintln(w)
 					}
-					fmt.Fprintf(w, "%s (%s)\n", e.Code, e.Kind)
+					_, _ = fmt.Fprintf(w, "%s (%s)\n", e.Code, e.Kind)
 					f := newFields(w)
 					f.add("Meaning", e.Meaning)
 					f.add("Retry", e.Retry)
@@ -239,7 +239,7 @@ system's, and the PEM file served at SigningCertURL instead of fetching it.
 			}
 			v := viewNotification(n)
 			return a.emit(v, func(w io.Writer) {
-				fmt.Fprintln(w, "Verified: a genuine notification.")
+				_, _ = fmt.Fprintln(w, "Verified: a genuine notification.")
 				f := newFields(w)
 				f.add("SNS type", v.Type)
 				f.add("Topic", v.TopicArn)

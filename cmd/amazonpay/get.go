@@ -257,7 +257,7 @@ func constraintViews(cs []amazonpay.Constraint) []constraintVw {
 
 // printObject prints v as text, its details indented below it.
 func printObject(w io.Writer, v *objectView, indent string) {
-	fmt.Fprintf(w, "%s%s %s\n", indent, spaced(string(v.Kind)), v.ID)
+	_, _ = fmt.Fprintf(w, "%s%s %s\n", indent, spaced(string(v.Kind)), v.ID)
 	f := newFields(w)
 	state := v.State
 	if v.ReasonCode != "" {

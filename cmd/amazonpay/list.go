@@ -77,12 +77,12 @@ dates) and in some states.`,
 			}
 			return a.emit(rows, func(w io.Writer) {
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSTATE\tREASON\tCREATED\tTOTAL")
+				_, _ = fmt.Fprintln(tw, "ID\tSTATE\tREASON\tCREATED\tTOTAL")
 				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.State, r.ReasonCode, deref(r.Created), r.OrderTotal)
+					_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.State, r.ReasonCode, deref(r.Created), r.OrderTotal)
 				}
-				tw.Flush()
-				fmt.Fprintf(w, "%d order reference(s)\n", len(rows))
+				_ = tw.Flush()
+				_, _ = fmt.Fprintf(w, "%d order reference(s)\n", len(rows))
 			})
 		},
 	}

@@ -30,7 +30,7 @@ type recordingTransport struct {
 func (t *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
 		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
+		_ = r.Body.Close()
 		if err == nil {
 			form, _ := url.ParseQuery(string(b))
 			t.mu.Lock()
@@ -72,7 +72,7 @@ func (a *app) doMoney(ctx context.Context, m moneyCall) error {
 		return err
 	}
 	if m.referenceID != "" && !a.flags.json {
-		fmt.Fprintf(a.stderr, "%s reference id: %s (if the outcome is unknown, re-run with --reference-id %s: MWS repeats the request instead of doubling it)\n",
+		_, _ = fmt.Fprintf(a.stderr, "%s reference id: %s (if the outcome is unknown, re-run with --reference-id %s: MWS repeats the request instead of doubling it)\n",
 			m.action, m.referenceID, m.referenceID)
 	}
 	v, err := m.call(ctx, c)
@@ -88,7 +88,7 @@ func (a *app) doMoney(ctx context.Context, m moneyCall) error {
 		ReferenceID string `json:"reference_id,omitempty"`
 		*objectView
 	}{true, m.action, m.referenceID, v}, func(w io.Writer) {
-		fmt.Fprintf(w, "%s sent.\n", m.action)
+		_, _ = fmt.Fprintf(w, "%s sent.\n", m.action)
 		printObject(w, v, "")
 	})
 }
@@ -132,7 +132,7 @@ func (a *app) dryRun(ctx context.Context, m moneyCall) error {
 		}
 	}
 	if err := a.emit(p, func(w io.Writer) {
-		fmt.Fprintf(w, "Would send %s (not sent: no --yes):\n", m.action)
+		_, _ = fmt.Fprintf(w, "Would send %s (not sent: no --yes):\n", m.action)
 		keys := make([]string, 0, len(p.Parameters))
 		for k := range p.Parameters {
 			keys = append(keys, k)
@@ -143,7 +143,7 @@ func (a *app) dryRun(ctx context.Context, m moneyCall) error {
 			f.add(k, p.Parameters[k])
 		}
 		f.flush()
-		fmt.Fprintf(w, "To send it: %s\n", p.Command)
+		_, _ = fmt.Fprintf(w, "To send it: %s\n", p.Command)
 	}); err != nil {
 		return err
 	}

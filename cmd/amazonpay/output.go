@@ -36,18 +36,10 @@ func (f *fields) add(name, value string) {
 	if value == "" {
 		return
 	}
-	fmt.Fprintf(f.tw, "  %s:\t%s\n", name, value)
+	_, _ = fmt.Fprintf(f.tw, "  %s:\t%s\n", name, value)
 }
 
-func (f *fields) flush() { f.tw.Flush() }
-
-// ts formats a time as MWS does, or "" for the zero time.
-func ts(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return amazonpay.FormatTimestamp(t)
-}
+func (f *fields) flush() { _ = f.tw.Flush() }
 
 // tsPtr is ts for JSON: nil for the zero time.
 func tsPtr(t time.Time) *string {

@@ -51,7 +51,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*settings, error) {
 	fs := flag.NewFlagSet("amazonpaytest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageHead)
+		_, _ = fmt.Fprint(fs.Output(), usageHead)
 		fs.PrintDefaults()
 	}
 	var opts []amazonpaytest.Option

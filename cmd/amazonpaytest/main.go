@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if s.version {
-		fmt.Fprintln(stdout, "amazonpaytest", buildVersion())
+		_, _ = fmt.Fprintln(stdout, "amazonpaytest", buildVersion())
 		return nil
 	}
 	if s.listen == "" && s.listenTLS == "" && s.proxy == "" {
@@ -113,7 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	closeAll := func() {
 		for _, l := range listeners {
-			l.Close()
+			_ = l.Close()
 		}
 	}
 	if s.listen != "" {
@@ -123,35 +123,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--listen: %w", err)
 		}
 		serve(&http.Server{Handler: logRequests(log, local), ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, l)
-		fmt.Fprintf(stdout, "amazonpaytest: listening on http://%s\n", l.Addr())
+		_, _ = fmt.Fprintf(stdout, "amazonpaytest: listening on http://%s\n", l.Addr())
 	}
 	if s.listenTLS != "" {
 		l, err := listen(s.listenTLS)
 		if err != nil {
 			closeAll()
 			for _, srv := range servers {
-				srv.Close()
+				_ = srv.Close()
 			}
 			return fmt.Errorf("--listen-tls: %w", err)
 		}
 		serve(&http.Server{Handler: logRequests(log, local), ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second},
 			tls.NewListener(l, ca.serverConfig()))
-		fmt.Fprintf(stdout, "amazonpaytest: listening on https://%s\n", l.Addr())
+		_, _ = fmt.Fprintf(stdout, "amazonpaytest: listening on https://%s\n", l.Addr())
 	}
 	if s.proxy != "" {
 		l, err := listen(s.proxy)
 		if err != nil {
 			closeAll()
 			for _, srv := range servers {
-				srv.Close()
+				_ = srv.Close()
 			}
 			return fmt.Errorf("--proxy: %w", err)
 		}
 		p := newProxy(ca, h, logRequests(log, local), log)
 		serve(&http.Server{Handler: p.amazon, ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, p.tunnel)
 		serve(&http.Server{Handler: p, ErrorLog: errLog, ReadHeaderTimeout: 10 * time.Second}, l)
-		fmt.Fprintf(stdout, "amazonpaytest: proxy on http://%s\n", l.Addr())
-		fmt.Fprintf(stdout, "amazonpaytest: proxy CA SPKI %s (chromium --ignore-certificate-errors-spki-list)\n", ca.spkiHash())
+		_, _ = fmt.Fprintf(stdout, "amazonpaytest: proxy on http://%s\n", l.Addr())
+		_, _ = fmt.Fprintf(stdout, "amazonpaytest: proxy CA SPKI %s (chromium --ignore-certificate-errors-spki-list)\n", ca.spkiHash())
 	}
 	log.Info("started", "version", buildVersion(), "seller_id", h.SellerID(), "region", string(h.Region()), "sandbox", h.Sandbox())
 
@@ -164,7 +164,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	for _, srv := range servers {
 		if err := srv.Shutdown(shutdown); err != nil {
-			srv.Close() // the grace is over: cut what is left
+			_ = srv.Close() // the grace is over: cut what is left
 		}
 	}
 	log.Info("stopped")
@@ -177,7 +177,7 @@ func localMux(h *amazonpaytest.Handler, ca *authority) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+amazonpaytest.ControlPath+"ca.pem", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
-		w.Write(ca.pem)
+		_, _ = w.Write(ca.pem)
 	})
 	mux.Handle(amazonpaytest.ControlPath, amazonpaytest.NewControlHandler(h))
 	mux.Handle("/", h)

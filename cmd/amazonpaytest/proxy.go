@@ -127,11 +127,11 @@ func (p *proxy) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection Established\r\n\r\n"); err != nil {
-		conn.Close()
+		_ = conn.Close()
 		return
 	}
 	p.log.Info("connect", "host", host, "status", http.StatusOK)
-	var raw net.Conn = conn
+	var raw net.Conn = conn        //nolint:staticcheck // net.Conn: reassigned to the TLS side below
 	if brw.Reader.Buffered() > 0 { // the client did not wait for the 200
 		raw = &bufferedConn{Conn: conn, r: brw.Reader}
 	}
@@ -184,12 +184,12 @@ func (p *proxy) serveSNS(w http.ResponseWriter, r *http.Request, host string) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	for k, vs := range resp.Header {
 		w.Header()[k] = vs
 	}
 	w.WriteHeader(resp.StatusCode)
-	io.Copy(w, resp.Body)
+	_, _ = io.Copy(w, resp.Body)
 }
 
 // bufferedConn is a hijacked connection whose first bytes are already in r.
@@ -216,7 +216,7 @@ func (q *connQueue) push(c net.Conn) {
 	select {
 	case q.ch <- c:
 	case <-q.done:
-		c.Close()
+		_ = c.Close()
 	}
 }
 
