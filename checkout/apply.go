@@ -191,7 +191,9 @@ func notified(pay *Payment, n *amazonpay.Notification) bool {
 		}
 	case n.Capture != nil:
 		d := n.Capture
-		if awaitsCapture(pay) && d.CaptureReferenceID != "" &&
+		// Settled only once the authorization is known, so that a Paid
+		// payment always holds both of Amazon's ids.
+		if awaitsCapture(pay) && pay.AuthorizationID != "" && d.CaptureReferenceID != "" &&
 			(d.CaptureReferenceID == pay.CaptureReferenceID || pay.CaptureNow && d.CaptureReferenceID == pay.AuthorizationReferenceID) {
 			captured(pay, *d)
 		}

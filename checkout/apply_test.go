@@ -216,3 +216,39 @@ func TestReturnAfterAmazonCanceledUnnotified(t *testing.T) {
 	assert.Equal(t, "Canceled:AmazonCanceled", out.Payment.Reason)
 	assert.Equal(t, 0, e.sb.MoneyMovements().Authorizations)
 }
+
+// interleavingStore records a notification's change (the order
+// reference's state) just before the first Update to authorizing, as an
+// IPN applied by another request at that moment would.
+type interleavingStore struct {
+	checkout.Store
+	once sync.Once
+}
+
+func (s *interleavingStore) Update(ctx context.Context, p *checkout.Payment) error {
+	if p.State == checkout.StateAuthorizing {
+		s.once.Do(func() {
+			cur, err := s.Store.Get(ctx, p.ID)
+			if err == nil {
+				cur.Version++
+				cur.AmazonState = "Open"
+				_ = s.Store.Update(ctx, cur)
+			}
+		})
+	}
+	return s.Store.Update(ctx, p)
+}
+
+// A notification recorded while Return decides does not leave the buyer
+// pending with nothing sent: Return decides again on the newer version
+// and authorizes.
+func TestReturnDecidesAgainAfterANotificationWrite(t *testing.T) {
+	e := newEnv(t, checkout.Config{CaptureNow: true})
+	e.store = &interleavingStore{Store: e.store}
+	e.p = e.payments(checkout.Config{CaptureNow: true})
+	out, err := e.buy("order-1", amazonpaytest.PaymentMethodSCAPass, "10.00")
+	require.NoError(t, err)
+	assert.Equal(t, checkout.NextPaid, out.Next, "%+v", out.Payment)
+	assert.Equal(t, "Open", out.Payment.AmazonState)
+	assert.Len(t, e.sb.RequestsFor("Authorize"), 1)
+}

@@ -16,3 +16,9 @@ func TestMemoryStore(t *testing.T) {
 func TestMemoryStoreCrashPoints(t *testing.T) {
 	checkouttest.TestCrashPoints(t, func(*testing.T) checkout.Store { return checkout.NewMemoryStore() })
 }
+
+// 64 goroutines drive 500 checkouts with faults, double returns and
+// notifications applied twice in a shuffled order.
+func TestMemoryStoreConcurrentCheckouts(t *testing.T) {
+	checkouttest.TestConcurrentCheckouts(t, func(*testing.T) checkout.Store { return checkout.NewMemoryStore() }, 500, 64)
+}

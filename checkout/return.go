@@ -156,12 +156,22 @@ func (p *Payments) Return(ctx context.Context, query url.Values) (*ReturnOutcome
 		}
 	}
 	next, err := p.save(ctx, pay, change)
-	if errors.Is(err, ErrConflict) {
-		// Another request (a double click, a second tab) got there first:
-		// it does the work.
-		if cur, gerr := p.store.Get(ctx, id); gerr == nil {
+	for tries := 0; errors.Is(err, ErrConflict) && tries < 8; tries++ {
+		cur, gerr := p.store.Get(ctx, id)
+		if gerr != nil {
+			return &ReturnOutcome{Payment: pay, Next: NextPending}, nil
+		}
+		if cur.State != StateConfirmed || cur.Attempt != pay.Attempt || cur.Nonce != pay.Nonce {
+			// Another request (a double click, a second tab) got there
+			// first: it does the work.
 			return &ReturnOutcome{Payment: cur, Next: nextOf(cur)}, nil
 		}
+		// Only something beside the decision changed (a notification
+		// recorded the order reference's state): decide again on it.
+		pay = cur
+		next, err = p.save(ctx, pay, change)
+	}
+	if errors.Is(err, ErrConflict) {
 		return &ReturnOutcome{Payment: pay, Next: NextPending}, nil
 	}
 	if err != nil {

@@ -17,3 +17,11 @@ func TestCrashPointsPostgreSQL(t *testing.T) {
 func TestCrashPointsSQLite(t *testing.T) {
 	checkouttest.TestCrashPoints(t, newSQLiteStore)
 }
+
+func TestConcurrentCheckoutsPostgreSQL(t *testing.T) {
+	checkouttest.TestConcurrentCheckouts(t, newPostgresStore, 500, 64)
+}
+
+func TestConcurrentCheckoutsSQLite(t *testing.T) {
+	checkouttest.TestConcurrentCheckouts(t, newSQLiteStore, 500, 64)
+}
