@@ -24,7 +24,10 @@ var objectID = regexp.MustCompile(`^[A-Z]\d{2}-\d{7}-\d{7}$`)
 // show the same order reference again so the buyer can pick another
 // payment method, with Amazon's message in the buyer's language.
 func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	if sess.quantity == 0 {
 		http.Redirect(w, r, "/cart", http.StatusSeeOther)
 		return
@@ -65,18 +68,25 @@ func (s *Shop) confirmOrder(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ajaxError{"No Amazon Pay order reference was given."})
 		return
 	}
-	sess := s.withSession(w, r, func(sess *session) {
+	sess, err := s.withSession(w, r, false, func(sess *session) {
 		if sess.orderReferenceID != id {
-			sess.orderReferenceID, sess.orderNo, sess.authAttempts = id, "", 0
+			sess.orderReferenceID, sess.orderNo = id, ""
 		}
 	})
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, ajaxError{"The shop cannot answer right now. Please try again."})
+		return
+	}
 	if sess.quantity == 0 {
 		writeJSON(w, http.StatusConflict, ajaxError{"Your cart is empty."})
 		return
 	}
 	if sess.orderNo == "" {
-		no := s.nextNo("order")
-		sess = s.withSession(w, r, func(sess *session) { sess.orderNo = no })
+		no := s.nextNo(r, "order")
+		if sess, err = s.withSession(w, r, false, func(sess *session) { sess.orderNo = no }); err != nil || no == "" {
+			writeJSON(w, http.StatusServiceUnavailable, ajaxError{"The shop cannot answer right now. Please try again."})
+			return
+		}
 	}
 	ctx := r.Context()
 	c := s.cfg.Client
@@ -149,7 +159,10 @@ func constraintMessage(cs []amazonpay.Constraint) string {
 // orderReturn is the SuccessUrl and FailureUrl: the buyer is back from the
 // Confirmation Flow.
 func (s *Shop) orderReturn(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	id := sess.orderReferenceID
 	if id == "" {
 		http.Redirect(w, r, "/cart", http.StatusSeeOther)
@@ -173,14 +186,14 @@ func (s *Shop) orderReturn(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/cart?payment=error", http.StatusSeeOther)
 			return
 		}
-		s.withSession(w, r, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
+		s.withSession(w, r, false, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
 		http.Redirect(w, r, "/cart?payment=failed", http.StatusSeeOther)
 	case amazonpay.ActionChooseAnotherPaymentMethod:
 		// Abandoned: like an InvalidPaymentMethod decline, back to the wallet.
 		http.Redirect(w, r, "/checkout?payment=abandoned", http.StatusSeeOther)
 	default:
 		// ErrorCode: a technical failure; the buyer starts again.
-		s.withSession(w, r, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
+		s.withSession(w, r, false, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
 		http.Redirect(w, r, "/cart?payment=error", http.StatusSeeOther)
 	}
 }
@@ -191,7 +204,10 @@ func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess 
 	ctx := r.Context()
 	c := s.cfg.Client
 	total := s.price(int64(sess.quantity) * productCents)
-	attempt := s.withSession(w, r, func(sess *session) { sess.authAttempts++ }).authAttempts
+	s.mu.Lock()
+	s.attempts[sess.orderNo]++
+	attempt := s.attempts[sess.orderNo]
+	s.mu.Unlock()
 	auth, err := c.Authorize(ctx, &amazonpay.AuthorizeInput{
 		AmazonOrderReferenceID:   sess.orderReferenceID,
 		AuthorizationReferenceID: fmt.Sprintf("%s-a%d", sess.orderNo, attempt),
@@ -208,7 +224,7 @@ func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess 
 			http.Redirect(w, r, "/checkout?payment=declined", http.StatusSeeOther)
 			return
 		}
-		s.withSession(w, r, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
+		s.withSession(w, r, false, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
 		http.Redirect(w, r, "/cart?payment=declined", http.StatusSeeOther)
 		return
 	}
@@ -219,7 +235,7 @@ func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess 
 		AmazonOrderReferenceID: sess.orderReferenceID, AuthorizationID: a.AmazonAuthorizationID,
 		OrderReferenceState: string(amazonpay.OrderReferenceOpen), AuthorizationState: string(a.AuthorizationStatus.State),
 	}
-	sid := s.sessionID(r)
+	sid := sess.id
 	s.mu.Lock()
 	s.orders[o.No] = o
 	s.amazonIDs[o.AmazonOrderReferenceID] = o.No
@@ -245,6 +261,6 @@ func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess 
 	s.newer(o.CaptureID, cd.CaptureStatus.LastUpdateTimestamp, o.CaptureState)
 	s.owners[o.No] = sid
 	s.mu.Unlock()
-	s.withSession(w, r, func(sess *session) { *sess = session{} })
+	s.withSession(w, r, false, func(sess *session) { *sess = session{id: sess.id} })
 	http.Redirect(w, r, "/orders/"+o.No, http.StatusSeeOther)
 }

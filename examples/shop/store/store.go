@@ -16,9 +16,8 @@ package store
 
 import (
 	"bytes"
-	"crypto/rand"
+	"database/sql"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -28,6 +27,7 @@ import (
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/checkout"
 )
 
 // Config is what the shop needs to know about its Amazon Pay account.
@@ -53,6 +53,16 @@ type Config struct {
 	// accepts the client's seller id only, as in production; offline, use
 	// amazonpaytest.Server.NotificationVerifier.
 	NotificationVerifier *amazonpay.NotificationVerifier
+	// DB is the shop's database, with checkout's tables and the shop's
+	// own (Migrate creates them); Dialect says which SQL it speaks.
+	// Required.
+	DB      *sql.DB
+	Dialect checkout.Dialect
+	// SessionTTL is how long a buyer's session (the cart) lives after its
+	// last change (default 24 h).
+	SessionTTL time.Duration
+	// Now is the shop's clock (default time.Now); tests move it.
+	Now func() time.Time
 }
 
 // The catalogue: one product and one subscription, prices in minor units
@@ -71,29 +81,21 @@ type Shop struct {
 	currency string
 	mux      *http.ServeMux
 
+	db     db
+	now    func() time.Time
+	secure bool // the shop is served over https: Secure cookies
+
 	mu       sync.Mutex
-	sessions map[string]*session
 	orders   map[string]*Order
 	subs     map[string]*Subscription
 	owners   map[string]string // order or subscription number → session
-	seq      int
+	attempts map[string]int    // order number → authorizations tried
 
 	// What Instant Payment Notifications need (ipn.go).
 	amazonIDs  map[string]string     // Amazon order reference, authorization, capture, billing agreement id → order or subscription number
 	ipnSeen    map[string]bool       // NotificationReferenceIDs applied
 	ipnLog     []string              // the same, oldest first
 	ipnUpdated map[string]knownState // Amazon object id → the latest state applied, from a reply or a notification
-}
-
-// session is one buyer's visit: the cart and the Amazon Pay objects of the
-// checkout in progress.
-type session struct {
-	quantity         int
-	orderReferenceID string // the checkout in progress
-	orderNo          string // its shop order number
-	authAttempts     int
-	billingAgreement string // the subscription checkout in progress
-	subNo            string
 }
 
 // Order is a paid order.
@@ -137,17 +139,32 @@ func New(cfg Config) (*Shop, error) {
 	if cfg.WidgetsURL == "" {
 		return nil, fmt.Errorf("store: Config.WidgetsURL is required")
 	}
+	if cfg.DB == nil {
+		return nil, fmt.Errorf("store: Config.DB is required")
+	}
+	if cfg.Dialect != checkout.PostgreSQL && cfg.Dialect != checkout.SQLite {
+		return nil, fmt.Errorf("store: Config.Dialect must be checkout.PostgreSQL or checkout.SQLite")
+	}
 	if cfg.AJAXTimeout <= 0 {
 		cfg.AJAXTimeout = 10 * time.Second
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 24 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	s := &Shop{
 		cfg:      cfg,
 		currency: cfg.Client.Config().CurrencyCode,
 		mux:      http.NewServeMux(),
-		sessions: map[string]*session{},
+		db:       db{sql: cfg.DB, dialect: cfg.Dialect},
+		now:      cfg.Now,
+		secure:   strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"),
 		orders:   map[string]*Order{},
 		subs:     map[string]*Subscription{},
 		owners:   map[string]string{},
+		attempts: map[string]int{},
 
 		amazonIDs:  map[string]string{},
 		ipnSeen:    map[string]bool{},
@@ -202,63 +219,46 @@ func (s *Shop) Subscription(no string) (Subscription, bool) {
 	return c, true
 }
 
-const sessionCookie = "shop_session"
-
 // ServeHTTP serves the shop's pages, its checkout endpoints and its
 // Instant Payment Notification endpoint (POST /amazon/ipn).
 func (s *Shop) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != ipnPath && s.sessionID(r) == "" {
-		// A new buyer: start a session, and let this request see it too.
-		b := make([]byte, 16)
-		rand.Read(b)
-		id := hex.EncodeToString(b)
-		s.mu.Lock()
-		s.sessions[id] = &session{}
-		s.mu.Unlock()
-		c := &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
-		http.SetCookie(w, c)
-		r.Header.Del("Cookie") // an unknown (old) session cookie would shadow the new one
-		r.AddCookie(c)
-	}
 	s.mux.ServeHTTP(w, r)
 }
 
-// sessionID returns the id of the buyer's session, or "".
-func (s *Shop) sessionID(r *http.Request) string {
-	c, err := r.Cookie(sessionCookie)
+// sessionOrFail returns the buyer's session; on a database failure it
+// answers 503 and reports false.
+func (s *Shop) sessionOrFail(w http.ResponseWriter, r *http.Request) (session, bool) {
+	sess, err := s.session(r)
+	if err != nil {
+		unavailable(w)
+		return session{}, false
+	}
+	return sess, true
+}
+
+// unavailable is the page of a request the shop cannot serve now (its
+// database is down): nothing was changed, the buyer can try again.
+func unavailable(w http.ResponseWriter) {
+	http.Error(w, "The shop cannot answer right now. Please try again in a moment.", http.StatusServiceUnavailable)
+}
+
+// nextNo returns a new order or subscription number, or "" when the
+// database cannot give one.
+func (s *Shop) nextNo(r *http.Request, prefix string) string {
+	n, err := s.db.next(r.Context(), prefix)
 	if err != nil {
 		return ""
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.sessions[c.Value]; !ok {
-		return ""
-	}
-	return c.Value
+	return fmt.Sprintf("%s-%d", prefix, n)
 }
 
-// withSession runs f on the buyer's session under the lock and returns a
-// copy of the session after it.
-func (s *Shop) withSession(w http.ResponseWriter, r *http.Request, f func(*session)) session {
-	id := s.sessionID(r)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess := s.sessions[id]
-	if sess == nil { // not reached: ServeHTTP starts a session
-		sess = &session{}
+// withSession returns the buyer's session after f changed it (f nil: as
+// it is). create makes a session for a buyer without one.
+func (s *Shop) withSession(w http.ResponseWriter, r *http.Request, create bool, f func(*session)) (session, error) {
+	if f == nil {
+		return s.session(r)
 	}
-	if f != nil {
-		f(sess)
-	}
-	return *sess
-}
-
-// nextNo returns a new order or subscription number.
-func (s *Shop) nextNo(prefix string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.seq++
-	return fmt.Sprintf("%s-%d", prefix, 1000+s.seq)
+	return s.changeSession(w, r, create, f)
 }
 
 // price is an amount in minor units of the shop's currency as MWS wants
@@ -343,16 +343,22 @@ type ajaxError struct {
 }
 
 func (s *Shop) home(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	render(w, http.StatusOK, "home.html", s.page(storeName, sess))
 }
 
 func (s *Shop) addToCart(w http.ResponseWriter, r *http.Request) {
-	s.withSession(w, r, func(sess *session) {
+	if _, err := s.changeSession(w, r, true, func(sess *session) {
 		if sess.quantity < 10 {
 			sess.quantity++
 		}
-	})
+	}); err != nil {
+		unavailable(w)
+		return
+	}
 	http.Redirect(w, r, "/cart", http.StatusSeeOther)
 }
 
@@ -360,7 +366,10 @@ func (s *Shop) addToCart(w http.ResponseWriter, r *http.Request) {
 // (?payment=failed) it shows Amazon's message in the buyer's language and
 // signs the buyer out of Amazon Pay, as the integration guide says.
 func (s *Shop) cart(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	p := s.page("Your cart", sess)
 	switch r.URL.Query().Get("payment") {
 	case "failed":
@@ -376,17 +385,19 @@ func (s *Shop) cart(w http.ResponseWriter, r *http.Request) {
 }
 
 // owns reports whether the buyer's session placed order or subscription no.
-func (s *Shop) owns(w http.ResponseWriter, r *http.Request, no string) bool {
-	sid := s.sessionID(r)
+func (s *Shop) owns(sess session, no string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return sid != "" && s.owners[no] == sid
+	return sess.id != "" && s.owners[no] == sess.id
 }
 
 func (s *Shop) order(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	o, ok := s.Order(r.PathValue("no"))
-	if !ok || !s.owns(w, r, o.No) {
+	if !ok || !s.owns(sess, o.No) {
 		http.NotFound(w, r)
 		return
 	}

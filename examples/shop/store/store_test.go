@@ -2,23 +2,57 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
 	"github.com/amazonpay-go/amazonpay/amazonpaytest"
+	"github.com/amazonpay-go/amazonpay/checkout"
+	"github.com/amazonpay-go/amazonpay/examples/shop/internal/testdb"
 	"github.com/amazonpay-go/amazonpay/examples/shop/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 var ctx = context.Background()
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testdb.Stop()
+	os.Exit(code)
+}
+
+// sqliteDB is a new SQLite file database with checkout's and the shop's
+// tables.
+func sqliteDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db := testdb.SQLite(t)
+	migrate(t, db, checkout.SQLite)
+	return db
+}
+
+// postgresDB is a new PostgreSQL database with checkout's and the shop's
+// tables.
+func postgresDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, _ := testdb.Postgres(t)
+	migrate(t, db, checkout.PostgreSQL)
+	return db
+}
+
+func migrate(t *testing.T, db *sql.DB, dialect checkout.Dialect) {
+	t.Helper()
+	require.NoError(t, checkout.NewSQLStore(db, dialect).Migrate(ctx))
+	require.NoError(t, store.Migrate(ctx, db, dialect))
+}
 
 // harness is the shop on a loopback server, the offline sandbox behind it,
 // and a buyer's HTTP client with cookies (the browser, minus JavaScript:
@@ -35,13 +69,20 @@ type harness struct {
 // go run ./examples/shop does.
 func newHarness(t *testing.T, opts ...amazonpaytest.Option) *harness {
 	t.Helper()
+	return newHarnessOn(t, sqliteDB(t), checkout.SQLite, opts...)
+}
+
+// newHarnessOn is newHarness on the database db.
+func newHarnessOn(t *testing.T, db *sql.DB, dialect checkout.Dialect, opts ...amazonpaytest.Option) *harness {
+	t.Helper()
 	sb := amazonpaytest.NewServer(append([]amazonpaytest.Option{amazonpaytest.WithRegion(amazonpay.RegionDE)}, opts...)...)
 	t.Cleanup(sb.Close)
-	shop, err := store.New(store.Config{Client: sb.AmazonPay(), ClientID: "amzn1.application-oa2-client.test", WidgetsURL: sb.WidgetsURL(),
-		NotificationVerifier: sb.NotificationVerifier()})
-	require.NoError(t, err)
-	ts := httptest.NewServer(shop)
+	var shop *store.Shop
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { shop.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
+	shop, err := store.New(store.Config{Client: sb.AmazonPay(), ClientID: "amzn1.application-oa2-client.test", WidgetsURL: sb.WidgetsURL(),
+		NotificationVerifier: sb.NotificationVerifier(), DB: db, Dialect: dialect, BaseURL: ts.URL})
+	require.NoError(t, err)
 	sb.AddNotificationURL(ts.URL + "/amazon/ipn")
 	t.Cleanup(func() { // before the servers close: nothing is left being sent
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -313,13 +354,17 @@ func TestSubscriptionFailingTheChallenge(t *testing.T) {
 	assert.Equal(t, amazonpaytest.MoneyMovements{}, h.sb.MoneyMovements())
 }
 
-func TestNewNeedsClientAndWidgets(t *testing.T) {
+func TestNewNeedsClientWidgetsAndDB(t *testing.T) {
 	_, err := store.New(store.Config{WidgetsURL: "x"})
 	assert.ErrorContains(t, err, "Config.Client")
 	sb := amazonpaytest.NewServer()
 	defer sb.Close()
 	_, err = store.New(store.Config{Client: sb.AmazonPay()})
 	assert.ErrorContains(t, err, "Config.WidgetsURL")
+	_, err = store.New(store.Config{Client: sb.AmazonPay(), WidgetsURL: "x"})
+	assert.ErrorContains(t, err, "Config.DB")
+	_, err = store.New(store.Config{Client: sb.AmazonPay(), WidgetsURL: "x", DB: sqliteDB(t)})
+	assert.ErrorContains(t, err, "Config.Dialect")
 }
 
 func mustState(t *testing.T, sb *amazonpaytest.Server, id, state, reason string) {

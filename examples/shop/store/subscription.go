@@ -22,7 +22,10 @@ func (s *Shop) subscriptionPageData(title string, sess session) page {
 // subscription is the product page of the subscription with the Amazon
 // Pay button.
 func (s *Shop) subscription(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	p := s.subscriptionPageData(subscriptionName, sess)
 	switch r.URL.Query().Get("payment") {
 	case "failed":
@@ -37,7 +40,10 @@ func (s *Shop) subscription(w http.ResponseWriter, r *http.Request) {
 // subscriptionCheckout shows the AddressBook, Wallet and Consent widgets
 // for a billing agreement.
 func (s *Shop) subscriptionCheckout(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	p := s.subscriptionPageData("Subscribe", sess)
 	if r.URL.Query().Get("payment") == "abandoned" {
 		p.Message = amazonpay.BuyerMessage(amazonpay.AuthenticationAbandoned, r.Header.Get("Accept-Language"))
@@ -54,14 +60,21 @@ func (s *Shop) confirmSubscription(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ajaxError{"No Amazon Pay billing agreement was given."})
 		return
 	}
-	sess := s.withSession(w, r, func(sess *session) {
+	// "Subscribe" is what starts a session for a subscriber.
+	sess, err := s.withSession(w, r, true, func(sess *session) {
 		if sess.billingAgreement != id {
 			sess.billingAgreement, sess.subNo = id, ""
 		}
 	})
-	if sess.subNo == "" {
-		no := s.nextNo("sub")
-		sess = s.withSession(w, r, func(sess *session) { sess.subNo = no })
+	if err == nil && sess.subNo == "" {
+		no := s.nextNo(r, "sub")
+		if sess, err = s.withSession(w, r, false, func(sess *session) { sess.subNo = no }); err == nil && no == "" {
+			err = errors.New("no number")
+		}
+	}
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, ajaxError{"The shop cannot answer right now. Please try again."})
+		return
 	}
 	ctx := r.Context()
 	c := s.cfg.Client
@@ -118,7 +131,10 @@ func (s *Shop) confirmSubscription(w http.ResponseWriter, r *http.Request) {
 // subscriptionReturn is the buyer's return from the Confirmation Flow of
 // the billing agreement.
 func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	id := sess.billingAgreement
 	if id == "" {
 		http.Redirect(w, r, "/subscription", http.StatusSeeOther)
@@ -141,21 +157,21 @@ func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
 		_, _ = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{
 			AmazonBillingAgreementID: id, ClosureReason: "The buyer failed the authentication challenge",
 		})
-		s.withSession(w, r, forget)
+		s.withSession(w, r, false, forget)
 		http.Redirect(w, r, "/subscription?payment=failed", http.StatusSeeOther)
 		return
 	case amazonpay.ActionChooseAnotherPaymentMethod:
 		http.Redirect(w, r, "/subscription/checkout?payment=abandoned", http.StatusSeeOther)
 		return
 	default:
-		s.withSession(w, r, forget)
+		s.withSession(w, r, false, forget)
 		http.Redirect(w, r, "/subscription?payment=error", http.StatusSeeOther)
 		return
 	}
 
 	v, err := c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: id})
 	if err != nil || v.ValidationResult != amazonpay.ValidationSuccess {
-		s.withSession(w, r, forget)
+		s.withSession(w, r, false, forget)
 		http.Redirect(w, r, "/subscription?payment=error", http.StatusSeeOther)
 		return
 	}
@@ -170,7 +186,7 @@ func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
 		SellerOrderAttributes:    &amazonpay.SellerOrderAttributes{SellerOrderID: sess.subNo + "-1", StoreName: storeName},
 	})
 	if err != nil {
-		s.withSession(w, r, forget)
+		s.withSession(w, r, false, forget)
 		http.Redirect(w, r, "/subscription?payment=error", http.StatusSeeOther)
 		return
 	}
@@ -182,7 +198,7 @@ func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
 	sub := &Subscription{No: sess.subNo, Amount: amount.Amount + " " + amount.CurrencyCode,
 		AmazonBillingAgreementID: id, FirstAuthorizationID: a.AmazonAuthorizationID, FirstCharge: charge,
 		AgreementState: string(amazonpay.BillingAgreementOpen)}
-	sid := s.sessionID(r)
+	sid := sess.id
 	s.mu.Lock()
 	s.subs[sub.No] = sub
 	s.amazonIDs[id] = sub.No
@@ -190,14 +206,17 @@ func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
 	s.newer(sub.FirstAuthorizationID, a.AuthorizationStatus.LastUpdateTimestamp, string(a.AuthorizationStatus.State))
 	s.owners[sub.No] = sid
 	s.mu.Unlock()
-	s.withSession(w, r, forget)
+	s.withSession(w, r, false, forget)
 	http.Redirect(w, r, "/subscriptions/"+sub.No, http.StatusSeeOther)
 }
 
 func (s *Shop) subscriptionPage(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	sub, ok := s.Subscription(r.PathValue("no"))
-	if !ok || !s.owns(w, r, sub.No) {
+	if !ok || !s.owns(sess, sub.No) {
 		http.NotFound(w, r)
 		return
 	}
