@@ -51,19 +51,29 @@ type checkout struct {
 	OrderReferenceID string // from the Amazon Pay widgets
 	OrderID          string // the shop's own order id
 	Total            *amazonpay.Price
+	Attempt          int // confirmations so far: each authorizes with its own AuthorizationReferenceId
 }
 
 func confirmOrder(ctx context.Context, c *amazonpay.Client, co *checkout) error {
-	_, err := c.SetOrderAttributes(ctx, &amazonpay.SetOrderAttributesInput{
-		AmazonOrderReferenceID: co.OrderReferenceID,
-		OrderAttributes: &amazonpay.OrderAttributes{
-			OrderTotal:            co.Total,
-			SellerOrderAttributes: &amazonpay.SellerOrderAttributes{SellerOrderID: co.OrderID},
-		},
-	})
+	d, err := c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: co.OrderReferenceID})
 	if err != nil {
 		return err
 	}
+	// Only while Draft: "buy now" pressed again after a decline or an abandoned
+	// challenge finds it confirmed, and SetOrderAttributes would be refused.
+	if d.OrderReferenceDetails.OrderReferenceStatus.State == amazonpay.OrderReferenceDraft {
+		_, err = c.SetOrderAttributes(ctx, &amazonpay.SetOrderAttributesInput{
+			AmazonOrderReferenceID: co.OrderReferenceID,
+			OrderAttributes: &amazonpay.OrderAttributes{
+				OrderTotal:            co.Total,
+				SellerOrderAttributes: &amazonpay.SellerOrderAttributes{SellerOrderID: co.OrderID},
+			},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	co.Attempt++ // a new attempt, a new AuthorizationReferenceId (keep co in the session)
 	_, err = c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{
 		AmazonOrderReferenceID:       co.OrderReferenceID,
 		SuccessURL:                   "https://shop.example/amazon/return",
@@ -87,13 +97,19 @@ func (s *shop) amazonReturn(w http.ResponseWriter, r *http.Request) {
 	}
 	switch res.Action {
 	case amazonpay.ActionProceed:
+		if _, paid := s.paid[co.OrderID]; paid { // a double click, a reload
+			http.Redirect(w, r, "/orders/"+co.OrderID, http.StatusSeeOther)
+			return
+		}
 		out, err := s.pay.Authorize(ctx, &amazonpay.AuthorizeInput{
 			AmazonOrderReferenceID:   co.OrderReferenceID,
-			AuthorizationReferenceID: co.OrderID + "-auth",
+			AuthorizationReferenceID: fmt.Sprintf("%s-%d", co.OrderID, co.Attempt), // the attempt's own: a retry of it gets its answer again
 			AuthorizationAmount:      co.Total,
 			TransactionTimeout:       amazonpay.Int(0), // synchronous
 		})
 		if err != nil || out.AuthorizationDetails.AuthorizationStatus.State != amazonpay.AuthorizationOpen {
+			// Declined (or unknown: package checkout reconciles that case). The
+			// buyer picks another method and presses "buy now": a new attempt.
 			s.showWallet(w, "Your payment method was declined. Please choose another one.")
 			return
 		}
@@ -347,5 +363,56 @@ func TestReadmeReturnHandler(t *testing.T) {
 	// No session: no checkout.
 	if w := returnTo("nobody", "AuthenticationStatus=Success"); w.Code != http.StatusBadRequest {
 		t.Fatalf("no session: %d", w.Code)
+	}
+}
+
+// README's recipes after a decline: the buyer opens the Success URL before
+// the challenge (or is declined), picks another card, confirms again and
+// pays. The second confirmation does not set the order attributes again
+// (the order reference is no longer Draft), and the second authorization
+// has its own AuthorizationReferenceId, so Amazon does not answer it with
+// the first one's decline.
+func TestReadmeRecipesPayAfterADecline(t *testing.T) {
+	ctx := context.Background()
+	srv := amazonpaytest.NewServer()
+	defer srv.Close()
+	s := &shop{pay: srv.AmazonPay(), log: slog.New(slog.DiscardHandler), checkouts: map[string]*checkout{}, paid: map[string]string{}}
+	returnTo := func(query string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "https://shop.example/amazon/return?"+query, nil)
+		r.AddCookie(&http.Cookie{Name: "session", Value: "sess-1"})
+		w := httptest.NewRecorder()
+		s.amazonReturn(w, r)
+		return w
+	}
+	buyer := amazonpaytest.TestBuyer()
+	buyer.PaymentMethod = amazonpaytest.PaymentMethodSCAPass
+	co := &checkout{OrderReferenceID: srv.CreateOrderReference(buyer), OrderID: "order-1001", Total: amazonpay.PriceFromMinor(4250, "EUR")}
+	s.checkouts["sess-1"] = co
+	if err := confirmOrder(ctx, s.pay, co); err != nil {
+		t.Fatal(err)
+	}
+	returnTo("AuthenticationStatus=Success") // before the challenge: declined
+	if _, paid := s.paid["order-1001"]; paid {
+		t.Fatal("paid before the challenge")
+	}
+	if err := confirmOrder(ctx, s.pay, co); err != nil { // "buy now" again
+		t.Fatalf("second confirmation: %v", err)
+	}
+	back, err := srv.FollowConfirmationFlow(ctx, srv.SellerID(), co.OrderReferenceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := returnTo(back.RawQuery); w.Header().Get("Location") != "/orders/order-1001" {
+		t.Fatalf("the real return: %d %q, page %q", w.Code, w.Header().Get("Location"), s.page)
+	}
+	if n := len(srv.RequestsFor("SetOrderAttributes")); n != 1 {
+		t.Fatalf("SetOrderAttributes sent %d times, want once (only while Draft)", n)
+	}
+	auths := srv.RequestsFor("Authorize")
+	if len(auths) != 2 || auths[0].Params.Get("AuthorizationReferenceId") == auths[1].Params.Get("AuthorizationReferenceId") {
+		t.Fatalf("authorizations: %d, want 2 with their own reference ids", len(auths))
+	}
+	if mm := srv.MoneyMovements(); mm.Captures != 0 || s.paid["order-1001"] == "" {
+		t.Fatalf("money %+v, paid %q", mm, s.paid["order-1001"])
 	}
 }

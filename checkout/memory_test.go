@@ -1,0 +1,13 @@
+package checkout_test
+
+import (
+	"testing"
+
+	"github.com/amazonpay-go/amazonpay/checkout"
+	"github.com/amazonpay-go/amazonpay/checkout/checkouttest"
+)
+
+// The memory store keeps every guarantee of the Store interface.
+func TestMemoryStore(t *testing.T) {
+	checkouttest.TestStore(t, func(*testing.T) checkout.Store { return checkout.NewMemoryStore() })
+}
