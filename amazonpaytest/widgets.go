@@ -26,7 +26,12 @@ import (
 //     next a redirect URL (gets ?access_token=…&token_type=bearer&expires_in=3600&scope=…)
 //     or a function (gets {access_token, token_type, expires_in, scope}, or
 //     {error, error_description}), and logout; the token is also kept in
-//     the amazon_Login_accessToken cookie as Amazon's script does;
+//     the amazon_Login_accessToken cookie as Amazon's script does. A
+//     redirect URL that is not http(s) on the page's own origin (Amazon
+//     redirects only to the return URLs registered for the client id) is
+//     refused before the sign-in: no navigation, the returned request has
+//     error "invalid_request" and its error_description, and options.onError
+//     (or the console) gets the same;
 //   - OffAmazonPayments.Button(divId, sellerId, {type, color, size,
 //     authorization, onError});
 //   - OffAmazonPayments.Widgets.AddressBook and .Wallet with sellerId,

@@ -81,9 +81,20 @@
     setSiteDomain: function () {},
     setRegion: function () {},
     // authorize signs the sandbox's test buyer in (no password, no popup).
+    // As Amazon sends the buyer only to a return URL registered for the
+    // client id, a next URL that is not http(s) on the page's own origin
+    // (a javascript: URL, another site) is refused before the sign-in,
+    // with Login with Amazon's error, and nothing is navigated to.
     authorize: function (options, next) {
       options = options || {};
       var request = { status: 'in_progress' };
+      if (typeof next === 'string' && !ownOrigin(next)) {
+        request.status = 'complete';
+        request.error = 'invalid_request';
+        request.error_description = 'The redirect URI you provided has not been whitelisted for your application.';
+        reportError(options, widgetError(request.error, request.error_description));
+        return request;
+      }
       call('login', { clientId: clientId, scope: String(options.scope || '') }).then(function (tok) {
         document.cookie = TOKEN_COOKIE + '=' + encodeURIComponent(tok.access_token) + '; path=/; max-age=3600';
         request.status = 'complete';
@@ -109,6 +120,14 @@
   };
 
   function accessToken() { return readCookie(TOKEN_COOKIE); }
+
+  // ownOrigin reports whether url (absolute, or relative to the page) is
+  // an http(s) URL of the page's origin.
+  function ownOrigin(url) {
+    var u;
+    try { u = new URL(url, window.location.href); } catch (e) { return false; }
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === window.location.origin;
+  }
 
   // ---- OffAmazonPayments.Button ----
 

@@ -16,6 +16,20 @@
 // same code; AMAZON_PAY_SHOP_URL is then the shop's address as the buyer
 // sees it (Amazon wants https return URLs registered for the client id).
 //
+// The shop keeps its carts, orders and payments in a database: by default
+// SQLite (modernc.org/sqlite, pure Go) in the file amazonpay-shop.db of the
+// system's temporary directory, which it creates; -db names another file,
+// and -db postgres://user@host/dbname (or DATABASE_URL) uses PostgreSQL
+// through github.com/jackc/pgx/v5. It creates its tables at start
+// (checkout's and its own, shop_*) and prints the database it uses.
+//
+// -sandbox-url (or AMAZON_PAY_SANDBOX_URL) points the shop at an
+// amazonpaytest sandbox running elsewhere (cmd/amazonpaytest, or a test's)
+// instead of starting one: that is how the tests kill and restart the shop
+// while the sandbox keeps its records. The shop then gets no verified
+// notifications (the sandbox's signing CA is in its own process) and
+// learns every outcome from the return and Reconcile.
+//
 // Amazon Pay's Instant Payment Notifications arrive at POST /amazon/ipn.
 // Offline, the sandbox sends them there, signed by its test CA, and the
 // shop verifies them with the sandbox's verifier. With Amazon, set
@@ -34,16 +48,19 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
 	"github.com/amazonpay-go/amazonpay/amazonpaytest"
+	"github.com/amazonpay-go/amazonpay/checkout"
 	"github.com/amazonpay-go/amazonpay/examples/shop/store"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Stdout, os.Args[1:], os.Getenv, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "shop:", err)
@@ -67,6 +84,8 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 	fs := flag.NewFlagSet("shop", flag.ContinueOnError)
 	fs.SetOutput(out)
 	listen := fs.String("listen", "127.0.0.1:8080", "the shop's address")
+	dbFlag := fs.String("db", "", "the database: a SQLite file (default "+defaultDBPath()+"), or postgres://… for PostgreSQL (default $DATABASE_URL)")
+	sandboxURL := fs.String("sandbox-url", getenv("AMAZON_PAY_SANDBOX_URL"), "use the amazonpaytest sandbox at `URL` instead of starting one (or AMAZON_PAY_SANDBOX_URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,7 +95,8 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 
 	cfg := store.Config{BaseURL: getenv("AMAZON_PAY_SHOP_URL")}
 	var sandbox *amazonpaytest.Server
-	if getenv("AMAZON_PAY_SELLER_ID") != "" {
+	switch {
+	case getenv("AMAZON_PAY_SELLER_ID") != "":
 		region, err := amazonpay.ParseRegion(getenv("AMAZON_PAY_REGION"))
 		if err != nil {
 			return fmt.Errorf("AMAZON_PAY_REGION: %w", err)
@@ -94,7 +114,24 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 		}
 		cfg.ClientID, cfg.WidgetsURL = getenv("AMAZON_PAY_CLIENT_ID"), widgetsURLs[region]
 		_, _ = fmt.Fprintf(out, "Amazon Pay sandbox at %s (seller %s)\n", cfg.Client.Endpoint(), cfg.Client.Config().SellerID)
-	} else {
+	case *sandboxURL != "":
+		var err error
+		cfg.Client, err = amazonpay.NewClient(amazonpay.Config{
+			SellerID:    amazonpaytest.DefaultSellerID,
+			AccessKeyID: amazonpaytest.DefaultAccessKeyID,
+			SecretKey:   amazonpaytest.DefaultSecretKey,
+			ClientID:    amazonpaytest.DefaultClientID,
+			Region:      amazonpay.RegionDE,
+			Sandbox:     true,
+		}, amazonpay.WithEndpoint(*sandboxURL), amazonpay.WithProfileEndpoint(*sandboxURL),
+			amazonpay.WithAppInfo("amazonpay-shop-example", amazonpay.SDKVersion))
+		if err != nil {
+			return fmt.Errorf("-sandbox-url: %w", err)
+		}
+		cfg.ClientID = amazonpaytest.DefaultClientID
+		cfg.WidgetsURL = strings.TrimSuffix(*sandboxURL, "/") + amazonpaytest.WidgetsJSPath
+		_, _ = fmt.Fprintf(out, "Amazon Pay sandbox at %s (seller %s, region de, EUR)\n", *sandboxURL, amazonpaytest.DefaultSellerID)
+	default:
 		sandbox = amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
 		defer sandbox.Close()
 		cfg.Client = sandbox.AmazonPay()
@@ -105,26 +142,49 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 		cfg.NotificationVerifier = sandbox.NotificationVerifier()
 		_, _ = fmt.Fprintf(out, "Amazon Pay offline sandbox at %s (seller %s, region de, EUR)\n", sandbox.URL, sandbox.SellerID())
 	}
-	shop, err := store.New(cfg)
+
+	dsn := *dbFlag
+	if dsn == "" {
+		dsn = getenv("DATABASE_URL")
+	}
+	if dsn == "" {
+		dsn = defaultDBPath()
+	}
+	conn, dialect, where, err := openDB(dsn)
 	if err != nil {
 		return err
 	}
+	defer conn.Close()
+	if err := checkout.NewSQLStore(conn, dialect).Migrate(ctx); err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx, conn, dialect); err != nil {
+		return err
+	}
+	cfg.DB, cfg.Dialect = conn, dialect
+	_, _ = fmt.Fprintf(out, "Database: %s %s\n", dialect, where)
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	shop, err := store.New(cfg)
+	if err != nil {
+		return err
+	}
+	go shop.Run(ctx)
 	srv := &http.Server{Handler: shop, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/"
 	if sandbox != nil {
 		// What Seller Central's merchant URL is with Amazon.
 		sandbox.AddNotificationURL(url + "amazon/ipn")
 		_, _ = fmt.Fprintf(out, "Instant Payment Notifications: the sandbox sends them to %samazon/ipn\n", url)
-	} else {
+	} else if *sandboxURL == "" {
 		base := strings.TrimSuffix(cfg.BaseURL, "/")
-		if base == "" {
-			base = "https://<the shop's address>"
-		}
 		_, _ = fmt.Fprintf(out, "Instant Payment Notifications: set %s/amazon/ipn as the merchant URL in Seller Central\n", base)
 	}
 	_, _ = fmt.Fprintf(out, "Gopher Shop: open %s in a browser (Ctrl-C stops it)\n", url)
@@ -145,3 +205,7 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 	}
 	return nil
 }
+
+// defaultDBPath is the SQLite file the shop uses without -db or
+// DATABASE_URL.
+func defaultDBPath() string { return filepath.Join(os.TempDir(), "amazonpay-shop.db") }

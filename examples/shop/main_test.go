@@ -5,10 +5,13 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/amazonpay-go/amazonpay/examples/shop/internal/testdb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,14 +36,42 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestRunServesTheShopOffline(t *testing.T) {
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testdb.Stop()
+	os.Exit(code)
+}
+
+// startRun runs the shop in process until the test ends and returns its
+// URL and what it printed so far.
+func startRun(t *testing.T, args []string, getenv func(string) string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, &out, []string{"-listen", "127.0.0.1:0"}, noEnv, ready) }()
-	url := <-ready
+	go func() { done <- run(ctx, &out, args, getenv, ready) }()
+	var url string
+	select {
+	case url = <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done)
+	})
+	return url, &out
+}
+
+func TestRunServesTheShopOffline(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "my-shop.db")
+	url, out := startRun(t, []string{"-listen", "127.0.0.1:0", "-db", path}, noEnv)
 	assert.Contains(t, out.String(), "Amazon Pay offline sandbox at http://127.0.0.1:")
+	assert.Contains(t, out.String(), "Database: SQLite file "+path+"\n")
+	_, err := os.Stat(path)
+	assert.NoError(t, err, "the SQLite file is created")
 	assert.Contains(t, out.String(), "Gopher Shop: open "+url+" in a browser")
 
 	resp, err := http.Get(url + "cart")
@@ -60,9 +91,20 @@ func TestRunServesTheShopOffline(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+}
 
-	cancel()
-	require.NoError(t, <-done)
+// -db postgres://… and DATABASE_URL use PostgreSQL; the printed line hides
+// the password.
+func TestRunOnPostgreSQL(t *testing.T) {
+	_, dsn := testdb.Postgres(t)
+	withPassword := strings.Replace(dsn, "postgres@", "postgres:hunter2@", 1) // trust auth ignores it
+	_, out := startRun(t, []string{"-listen", "127.0.0.1:0", "-db", withPassword}, noEnv)
+	assert.Contains(t, out.String(), "Database: PostgreSQL at "+strings.Replace(dsn, "postgres@", "postgres:xxxxx@", 1)+"\n")
+	assert.NotContains(t, out.String(), "hunter2")
+
+	env := map[string]string{"DATABASE_URL": dsn}
+	_, out = startRun(t, []string{"-listen", "127.0.0.1:0"}, func(k string) string { return env[k] })
+	assert.Contains(t, out.String(), "Database: PostgreSQL at "+dsn+"\n")
 }
 
 func TestRunErrors(t *testing.T) {

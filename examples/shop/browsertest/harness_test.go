@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/amazonpay-go/amazonpay"
 	"github.com/amazonpay-go/amazonpay/amazonpaytest"
+	"github.com/amazonpay-go/amazonpay/checkout"
+	"github.com/amazonpay-go/amazonpay/examples/shop/internal/testdb"
 	"github.com/amazonpay-go/amazonpay/examples/shop/store"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -79,13 +82,22 @@ func newScenario(t *testing.T, lang string, cfg store.Config) *scenario {
 	}
 	sb := amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
 	t.Cleanup(sb.Close)
+	db := testdb.SQLite(t)
+	if err := checkout.NewSQLStore(db, checkout.SQLite).Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Migrate(context.Background(), db, checkout.SQLite); err != nil {
+		t.Fatal(err)
+	}
+	var shop *store.Shop
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { shop.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
 	cfg.Client, cfg.ClientID, cfg.WidgetsURL = sb.AmazonPay(), "amzn1.application-oa2-client.browsertest", sb.WidgetsURL()
-	shop, err := store.New(cfg)
+	cfg.DB, cfg.Dialect, cfg.BaseURL = db, checkout.SQLite, ts.URL
+	shop, err = store.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(shop)
-	t.Cleanup(ts.Close)
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
@@ -177,6 +189,25 @@ func (s *scenario) text(sel string) string {
 		}
 		if time.Now().After(deadline) || s.ctx.Err() != nil {
 			s.t.Fatalf("read %s: nothing shown (last error: %v)", sel, err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// waitJS waits until the JavaScript expression cond is true on the page,
+// asking again while it is not (or the page navigates), up to stepTimeout.
+func (s *scenario) waitJS(cond string) {
+	s.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+cond+")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) || s.ctx.Err() != nil {
+			s.t.Fatalf("never true: %s (last error: %v)", cond, err)
 		}
 		time.Sleep(25 * time.Millisecond)
 	}

@@ -3,28 +3,32 @@ package store
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 
 	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/checkout"
 )
 
 // The one-time purchase: the checkout page with the AddressBook and Wallet
-// widgets, the "buy now" AJAX call (SetOrderAttributes, then
-// ConfirmOrderReference with SuccessUrl and FailureUrl), the buyer's
-// return from the Confirmation Flow (Authorize, Capture), and the paths
-// back to the cart (Failure) or the wallet (Abandoned).
+// widgets and the "buy now" AJAX endpoint, which is checkout's Confirm
+// (SetOrderAttributes while Draft, ConfirmOrderReference with the return
+// URL). The buyer's return is in return.go.
 
 // objectID is the shape of order reference and billing agreement ids.
 var objectID = regexp.MustCompile(`^[A-Z]\d{2}-\d{7}-\d{7}$`)
 
 // checkout shows the AddressBook and Wallet widgets and the "buy now"
-// button. After an abandoned challenge (?payment=abandoned) the widgets
-// show the same order reference again so the buyer can pick another
-// payment method, with Amazon's message in the buyer's language.
+// button. Back from an abandoned challenge or a soft decline
+// (?payment=abandoned) the widgets show the same order reference again so
+// the buyer can pick another payment method, with Amazon's message in the
+// buyer's language; after a passing failure (?payment=retry) the same
+// order reference, to press "buy now" again.
 func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	if sess.quantity == 0 {
 		http.Redirect(w, r, "/cart", http.StatusSeeOther)
 		return
@@ -32,11 +36,10 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 	p := s.page("Checkout", sess)
 	switch r.URL.Query().Get("payment") {
 	case "abandoned":
-		p.Message = amazonpay.BuyerMessage(amazonpay.AuthenticationAbandoned, r.Header.Get("Accept-Language"))
+		p.Message = buyerMessage(checkout.NextChooseAnotherPaymentMethod, r)
 		p.ID = sess.orderReferenceID
-	case "declined":
-		// A soft decline (InvalidPaymentMethod) is handled the same way.
-		p.Message = amazonpay.BuyerMessage(amazonpay.AuthenticationAbandoned, r.Header.Get("Accept-Language"))
+	case "retry":
+		p.Message = retryLaterMessage
 		p.ID = sess.orderReferenceID
 	}
 	render(w, http.StatusOK, "checkout.html", p)
@@ -58,193 +61,93 @@ func readConfirmRequest(r *http.Request) (string, bool) {
 
 // confirmOrder is the backend of "buy now", called by the page inside
 // initConfirmationFlow's callback: 200 lets the page call
-// confirmationFlow.success(), anything else confirmationFlow.error().
+// confirmationFlow.success(), anything else confirmationFlow.error(). The
+// total is the cart's, fixed by checkout at the first Confirm of the
+// order: a cart changed since makes a new order.
 func (s *Shop) confirmOrder(w http.ResponseWriter, r *http.Request) {
 	id, ok := readConfirmRequest(r)
 	if !ok {
 		writeJSON(w, http.StatusBadRequest, ajaxError{"No Amazon Pay order reference was given."})
 		return
 	}
-	sess := s.withSession(w, r, func(sess *session) {
-		if sess.orderReferenceID != id {
-			sess.orderReferenceID, sess.orderNo, sess.authAttempts = id, "", 0
-		}
-	})
+	ctx := r.Context()
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	if sess.quantity == 0 {
 		writeJSON(w, http.StatusConflict, ajaxError{"Your cart is empty."})
 		return
 	}
-	if sess.orderNo == "" {
-		no := s.nextNo("order")
-		sess = s.withSession(w, r, func(sess *session) { sess.orderNo = no })
-	}
-	ctx := r.Context()
-	c := s.cfg.Client
-	got, err := c.GetOrderReferenceDetails(ctx, &amazonpay.GetOrderReferenceDetailsInput{AmazonOrderReferenceID: id})
-	if err != nil {
-		writeJSON(w, http.StatusBadGateway, ajaxError{"Amazon Pay is not available right now. Please try again."})
-		return
-	}
-	switch got.OrderReferenceDetails.OrderReferenceStatus.State {
-	case amazonpay.OrderReferenceDraft, amazonpay.OrderReferenceOpen, amazonpay.OrderReferenceSuspended:
-	default: // Canceled (e.g. stale after 3 hours) or Closed: start again
-		writeJSON(w, http.StatusConflict, ajaxError{"This Amazon Pay checkout has expired. Please go back to the cart and pay again."})
-		return
-	}
-	if got.OrderReferenceDetails.OrderReferenceStatus.State == amazonpay.OrderReferenceDraft {
-		// The final order attributes, the total included (seeds, step 3).
-		set, err := c.SetOrderAttributes(ctx, &amazonpay.SetOrderAttributesInput{
-			AmazonOrderReferenceID: id,
-			OrderAttributes: &amazonpay.OrderAttributes{
-				OrderTotal: s.price(int64(sess.quantity) * productCents),
-				SellerOrderAttributes: &amazonpay.SellerOrderAttributes{
-					SellerOrderID: sess.orderNo,
-					StoreName:     storeName,
-				},
-			},
-		})
+	no := sess.orderNo
+	if no != "" && sess.orderReferenceID == id {
+		o, found, err := s.orderByNo(ctx, no)
 		if err != nil {
-			writeJSON(w, http.StatusBadGateway, ajaxError{"Amazon Pay is not available right now. Please try again."})
+			writeJSON(w, http.StatusServiceUnavailable, ajaxError{"The shop cannot answer right now. Please try again."})
 			return
 		}
-		if msg := constraintMessage(set.OrderReferenceDetails.Constraints); msg != "" {
-			writeJSON(w, http.StatusConflict, ajaxError{msg})
+		if !found || o.quantity != sess.quantity {
+			// The cart changed after "buy now": that order reference
+			// belongs to the old total. Start again from the cart.
+			s.forgetOrder(w, r, no)
+			writeJSON(w, http.StatusConflict, ajaxError{"Your cart changed. Please go back to the cart and pay again."})
+			return
+		}
+	} else {
+		var err error
+		if no, err = s.newOrder(ctx, kindOrder, sess.id, sess.quantity); err == nil {
+			_, err = s.changeSession(w, r, false, func(sess *session) { sess.orderReferenceID, sess.orderNo = id, no })
+		}
+		if err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, ajaxError{"The shop cannot answer right now. Please try again."})
 			return
 		}
 	}
-	// After an abandoned challenge the order reference is already set: the
-	// buyer picked another payment method and it is confirmed again.
-	base := s.baseURL(r)
-	if _, err := c.ConfirmOrderReference(ctx, &amazonpay.ConfirmOrderReferenceInput{
-		AmazonOrderReferenceID:       id,
-		SuccessURL:                   base + "/checkout/ok",
-		FailureURL:                   base + "/checkout/failed",
-		ExpectImmediateAuthorization: amazonpay.Bool(true),
-	}); err != nil {
-		if errors.Is(err, amazonpay.ErrorConstraintsExist) {
-			writeJSON(w, http.StatusConflict, ajaxError{"Please choose another payment method."})
-			return
+	_, err := s.payments.Confirm(ctx, checkout.Purchase{
+		ID:               no,
+		OrderReferenceID: id,
+		Total:            s.price(int64(sess.quantity) * productCents),
+		SellerOrderID:    no,
+	})
+	if err != nil {
+		status, msg := confirmError(err)
+		if errors.Is(err, checkout.ErrFinal) {
+			s.forgetOrder(w, r, no)
 		}
-		writeJSON(w, http.StatusBadGateway, ajaxError{"Amazon Pay is not available right now. Please try again."})
+		writeJSON(w, status, ajaxError{msg})
 		return
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
 }
 
-// constraintMessage tells the buyer what to fix in the widgets.
-func constraintMessage(cs []amazonpay.Constraint) string {
-	for _, c := range cs {
-		switch c.ConstraintID {
-		case "PaymentMethodNotAllowed", "PaymentPlanNotSet":
-			return "Please choose another payment method."
-		case "ShippingAddressNotSet":
-			return "Please choose a shipping address."
-		default:
-			return "Amazon Pay cannot take this order: " + string(c.ConstraintID) + "."
-		}
+// confirmError is the page's answer to a failed Confirm or
+// ConfirmSubscription.
+func confirmError(err error) (int, string) {
+	var ve *amazonpay.ValidationError
+	switch {
+	case errors.Is(err, checkout.ErrFinal), errors.Is(err, amazonpay.ErrorInvalidOrderReferenceStatus),
+		errors.Is(err, amazonpay.ErrorInvalidBillingAgreementStatus):
+		// Paid, canceled, or the Amazon object ended (a Draft left three
+		// hours is Canceled): this checkout is over.
+		return http.StatusConflict, "This Amazon Pay checkout has expired. Please go back to the cart and pay again."
+	case errors.Is(err, checkout.ErrInProgress):
+		return http.StatusConflict, "Your payment is being processed. Please wait a moment."
+	case errors.Is(err, amazonpay.ErrorConstraintsExist), errors.Is(err, amazonpay.ErrorPaymentMethodNotAllowed):
+		return http.StatusConflict, "Please choose another payment method."
+	case errors.Is(err, amazonpay.ErrorBillingAgreementConstraintsExist):
+		return http.StatusConflict, "Please choose another payment method and allow future payments."
+	case errors.As(err, &ve):
+		return http.StatusBadRequest, "This checkout cannot be confirmed. Please go back to the cart and pay again."
 	}
-	return ""
+	return http.StatusBadGateway, unavailableMessage
 }
 
-// orderReturn is the SuccessUrl and FailureUrl: the buyer is back from the
-// Confirmation Flow.
-func (s *Shop) orderReturn(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
-	id := sess.orderReferenceID
-	if id == "" {
-		http.Redirect(w, r, "/cart", http.StatusSeeOther)
-		return
-	}
-	res, err := amazonpay.ParseConfirmationRedirect(r.URL.Query())
-	if err != nil {
-		http.Error(w, "This is not a return from Amazon Pay.", http.StatusBadRequest)
-		return
-	}
-	ctx := r.Context()
-	c := s.cfg.Client
-	switch res.Action {
-	case amazonpay.ActionProceed:
-		s.authorizeAndCapture(w, r, sess)
-	case amazonpay.ActionCancelAndReturnToCart:
-		// Failure: cancel, back to the cart, sign out of Amazon Pay, message.
-		if _, err := c.CancelOrderReference(ctx, &amazonpay.CancelOrderReferenceInput{
-			AmazonOrderReferenceID: id, CancelationReason: "The buyer failed the authentication challenge",
-		}); err != nil {
-			http.Redirect(w, r, "/cart?payment=error", http.StatusSeeOther)
-			return
+// forgetOrder drops the checkout in progress from the buyer's session if
+// it is order no (a concurrent request may have started another).
+func (s *Shop) forgetOrder(w http.ResponseWriter, r *http.Request, no string) {
+	_, _ = s.changeSession(w, r, false, func(sess *session) {
+		if sess.orderNo == no {
+			sess.orderReferenceID, sess.orderNo = "", ""
 		}
-		s.withSession(w, r, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
-		http.Redirect(w, r, "/cart?payment=failed", http.StatusSeeOther)
-	case amazonpay.ActionChooseAnotherPaymentMethod:
-		// Abandoned: like an InvalidPaymentMethod decline, back to the wallet.
-		http.Redirect(w, r, "/checkout?payment=abandoned", http.StatusSeeOther)
-	default:
-		// ErrorCode: a technical failure; the buyer starts again.
-		s.withSession(w, r, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
-		http.Redirect(w, r, "/cart?payment=error", http.StatusSeeOther)
-	}
-}
-
-// authorizeAndCapture charges the order after a successful Confirmation
-// Flow: a synchronous Authorize, then a Capture of the whole amount.
-func (s *Shop) authorizeAndCapture(w http.ResponseWriter, r *http.Request, sess session) {
-	ctx := r.Context()
-	c := s.cfg.Client
-	total := s.price(int64(sess.quantity) * productCents)
-	attempt := s.withSession(w, r, func(sess *session) { sess.authAttempts++ }).authAttempts
-	auth, err := c.Authorize(ctx, &amazonpay.AuthorizeInput{
-		AmazonOrderReferenceID:   sess.orderReferenceID,
-		AuthorizationReferenceID: fmt.Sprintf("%s-a%d", sess.orderNo, attempt),
-		AuthorizationAmount:      total,
-		TransactionTimeout:       amazonpay.Int(0), // synchronous: Open or Declined at once
 	})
-	if err != nil {
-		http.Redirect(w, r, "/cart?payment=error", http.StatusSeeOther)
-		return
-	}
-	a := auth.AuthorizationDetails
-	if a.AuthorizationStatus.State != amazonpay.AuthorizationOpen {
-		if a.AuthorizationStatus.ReasonCode == amazonpay.ReasonInvalidPaymentMethod {
-			http.Redirect(w, r, "/checkout?payment=declined", http.StatusSeeOther)
-			return
-		}
-		s.withSession(w, r, func(sess *session) { sess.orderReferenceID, sess.orderNo = "", "" })
-		http.Redirect(w, r, "/cart?payment=declined", http.StatusSeeOther)
-		return
-	}
-	// Record the order before the capture, so that the notifications the
-	// capture causes (the authorization closing) find it.
-	o := &Order{
-		No: sess.orderNo, Quantity: sess.quantity, Total: total.Amount + " " + total.CurrencyCode,
-		AmazonOrderReferenceID: sess.orderReferenceID, AuthorizationID: a.AmazonAuthorizationID,
-		OrderReferenceState: string(amazonpay.OrderReferenceOpen), AuthorizationState: string(a.AuthorizationStatus.State),
-	}
-	sid := s.sessionID(r)
-	s.mu.Lock()
-	s.orders[o.No] = o
-	s.amazonIDs[o.AmazonOrderReferenceID] = o.No
-	s.amazonIDs[o.AuthorizationID] = o.No
-	s.newer(o.AuthorizationID, a.AuthorizationStatus.LastUpdateTimestamp, o.AuthorizationState)
-	s.mu.Unlock()
-	capture, err := c.Capture(ctx, &amazonpay.CaptureInput{
-		AmazonAuthorizationID: a.AmazonAuthorizationID,
-		CaptureReferenceID:    fmt.Sprintf("%s-c%d", sess.orderNo, attempt),
-		CaptureAmount:         total,
-	})
-	if err != nil {
-		s.mu.Lock()
-		delete(s.orders, o.No)
-		s.mu.Unlock()
-		http.Redirect(w, r, "/cart?payment=error", http.StatusSeeOther)
-		return
-	}
-	cd := capture.CaptureDetails
-	s.mu.Lock()
-	o.CaptureID, o.CaptureState = cd.AmazonCaptureID, string(cd.CaptureStatus.State)
-	s.amazonIDs[o.CaptureID] = o.No
-	s.newer(o.CaptureID, cd.CaptureStatus.LastUpdateTimestamp, o.CaptureState)
-	s.owners[o.No] = sid
-	s.mu.Unlock()
-	s.withSession(w, r, func(sess *session) { *sess = session{} })
-	http.Redirect(w, r, "/orders/"+o.No, http.StatusSeeOther)
 }

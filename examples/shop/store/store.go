@@ -6,31 +6,36 @@
 //
 // It is a reference integration: plain net/http and html/template, one
 // file per concern. The pages (templates/*.html) call Amazon Pay's widgets
-// as Amazon's integration guide shows; the backend (checkout.go,
-// subscription.go) makes the MWS calls with the amazonpay package, and
-// its Instant Payment Notification endpoint (ipn.go) learns the changes
-// that happen after the buyer left. The
-// same code runs against the offline sandbox (amazonpaytest, with its fake
-// Widgets.js) and against Amazon's sandbox (Amazon's Widgets.js).
+// as Amazon's integration guide shows. Every money decision is the
+// checkout package's: the "buy now" and "subscribe" AJAX endpoints are
+// Payments.Confirm and Payments.ConfirmSubscription, the return from the
+// Confirmation Flow is Payments.Return and the shop renders its Next
+// step, the IPN endpoint feeds Payments.Apply, and Run reconciles at
+// start-up and every minute. The shop itself keeps what a shop keeps — the
+// buyers' sessions with their carts, its order and subscription numbers,
+// each a reference to the checkout payment that pays it — in the same
+// database (shop_* tables, Migrate). The same code runs against the
+// offline sandbox (amazonpaytest, with its fake Widgets.js) and against
+// Amazon's sandbox (Amazon's Widgets.js).
 package store
 
 import (
 	"bytes"
-	"crypto/rand"
+	"database/sql"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/checkout"
 )
 
-// Config is what the shop needs to know about its Amazon Pay account.
+// Config is what the shop needs to know about its Amazon Pay account and
+// its database.
 type Config struct {
 	// Client makes the MWS calls (SellerID, region and currency come from
 	// its Config).
@@ -41,9 +46,10 @@ type Config struct {
 	// WidgetsURL is the address of Widgets.js: Amazon's for the region, or
 	// amazonpaytest.Server.WidgetsURL offline.
 	WidgetsURL string
-	// BaseURL is the shop's address as the buyer's browser sees it, for the
-	// SuccessUrl and FailureUrl of the Confirmation Flow; empty takes
-	// http://<Host of the request>.
+	// BaseURL is the shop's address as the buyer's browser sees it, e.g.
+	// https://shop.example: the Confirmation Flow returns the buyer to
+	// BaseURL/amazon/return. Required. An https BaseURL makes the session
+	// cookie Secure.
 	BaseURL string
 	// AJAXTimeout is how long the checkout page waits for the backend
 	// before it calls confirmationFlow.error() (default 10 s).
@@ -53,6 +59,20 @@ type Config struct {
 	// accepts the client's seller id only, as in production; offline, use
 	// amazonpaytest.Server.NotificationVerifier.
 	NotificationVerifier *amazonpay.NotificationVerifier
+	// DB is the shop's database, with checkout's tables and the shop's
+	// own (checkout's SQLStore.Migrate and Migrate create them); Dialect
+	// says which SQL it speaks. Required.
+	DB      *sql.DB
+	Dialect checkout.Dialect
+	// SessionTTL is how long a buyer's session (the cart) lives after its
+	// last change (default 24 h).
+	SessionTTL time.Duration
+	// ReconcileEvery is how often Run reconciles the payments and sweeps
+	// the expired sessions (default a minute).
+	ReconcileEvery time.Duration
+	// Now is the shop's clock for sessions (default time.Now); tests move
+	// it.
+	Now func() time.Time
 }
 
 // The catalogue: one product and one subscription, prices in minor units
@@ -65,63 +85,24 @@ const (
 	storeName         = "Gopher Shop"
 )
 
+// returnPath is where the Confirmation Flow sends the buyer back, for
+// both flows (checkout adds the payment id and the attempt's nonce).
+const returnPath = "/amazon/return"
+
+// ipnPath is the shop's IPN URL path: register <shop URL>/amazon/ipn in
+// Seller Central (Integration Settings), or with
+// SetMerchantNotificationConfiguration.
+const ipnPath = "/amazon/ipn"
+
 // Shop is the demo shop, an http.Handler.
 type Shop struct {
 	cfg      Config
 	currency string
 	mux      *http.ServeMux
-
-	mu       sync.Mutex
-	sessions map[string]*session
-	orders   map[string]*Order
-	subs     map[string]*Subscription
-	owners   map[string]string // order or subscription number → session
-	seq      int
-
-	// What Instant Payment Notifications need (ipn.go).
-	amazonIDs  map[string]string     // Amazon order reference, authorization, capture, billing agreement id → order or subscription number
-	ipnSeen    map[string]bool       // NotificationReferenceIDs applied
-	ipnLog     []string              // the same, oldest first
-	ipnUpdated map[string]knownState // Amazon object id → the latest state applied, from a reply or a notification
-}
-
-// session is one buyer's visit: the cart and the Amazon Pay objects of the
-// checkout in progress.
-type session struct {
-	quantity         int
-	orderReferenceID string // the checkout in progress
-	orderNo          string // its shop order number
-	authAttempts     int
-	billingAgreement string // the subscription checkout in progress
-	subNo            string
-}
-
-// Order is a paid order.
-type Order struct {
-	No                     string
-	Quantity               int
-	Total                  string // e.g. "42.50 EUR"
-	AmazonOrderReferenceID string
-	AuthorizationID        string
-	CaptureID              string
-	// The states below start as the API replies gave them; later changes
-	// come from Instant Payment Notifications only (ipn.go).
-	OrderReferenceState string // e.g. "Open", "Closed (AmazonClosed)"
-	AuthorizationState  string // e.g. "Closed (MaxCapturesProcessed)"
-	CaptureState        string // e.g. "Completed", "Closed (MaxAmountRefunded)"
-	Refunds             []Refund
-	Updates             []string // the changes the notifications told, oldest first
-}
-
-// Subscription is a subscription with its first charge.
-type Subscription struct {
-	No                       string
-	Amount                   string // a month, e.g. "9.99 EUR"
-	AmazonBillingAgreementID string
-	FirstAuthorizationID     string
-	FirstCharge              string // the state of the first authorization, e.g. "Closed (MaxCapturesProcessed)"
-	AgreementState           string // "Open", then e.g. "Closed (BuyerCanceled)" from a notification
-	Updates                  []string
+	payments *checkout.Payments
+	db       db
+	now      func() time.Time
+	secure   bool // the shop is served over https: Secure cookies
 }
 
 //go:embed templates/*.html
@@ -129,29 +110,47 @@ var templateFS embed.FS
 
 var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
 
-// New returns the shop.
+// New returns the shop. Its payments are checkout's, on a checkout
+// SQLStore on cfg.DB, with CaptureNow.
 func New(cfg Config) (*Shop, error) {
-	if cfg.Client == nil {
+	switch {
+	case cfg.Client == nil:
 		return nil, fmt.Errorf("store: Config.Client is required")
-	}
-	if cfg.WidgetsURL == "" {
+	case cfg.WidgetsURL == "":
 		return nil, fmt.Errorf("store: Config.WidgetsURL is required")
+	case cfg.DB == nil:
+		return nil, fmt.Errorf("store: Config.DB is required")
+	case cfg.Dialect != checkout.PostgreSQL && cfg.Dialect != checkout.SQLite:
+		return nil, fmt.Errorf("store: Config.Dialect must be checkout.PostgreSQL or checkout.SQLite")
 	}
 	if cfg.AJAXTimeout <= 0 {
 		cfg.AJAXTimeout = 10 * time.Second
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 24 * time.Hour
+	}
+	if cfg.ReconcileEvery <= 0 {
+		cfg.ReconcileEvery = time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	base := strings.TrimSuffix(cfg.BaseURL, "/")
+	payments, err := checkout.New(cfg.Client, checkout.NewSQLStore(cfg.DB, cfg.Dialect), checkout.Config{
+		ReturnURL:  base + returnPath,
+		CaptureNow: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: Config.BaseURL: %w", err)
 	}
 	s := &Shop{
 		cfg:      cfg,
 		currency: cfg.Client.Config().CurrencyCode,
 		mux:      http.NewServeMux(),
-		sessions: map[string]*session{},
-		orders:   map[string]*Order{},
-		subs:     map[string]*Subscription{},
-		owners:   map[string]string{},
-
-		amazonIDs:  map[string]string{},
-		ipnSeen:    map[string]bool{},
-		ipnUpdated: map[string]knownState{},
+		payments: payments,
+		db:       db{sql: cfg.DB, dialect: cfg.Dialect},
+		now:      cfg.Now,
+		secure:   strings.HasPrefix(strings.ToLower(base), "https://"),
 	}
 	v := cfg.NotificationVerifier
 	if v == nil {
@@ -162,126 +161,57 @@ func New(cfg Config) (*Shop, error) {
 	s.mux.HandleFunc("GET /cart", s.cart)
 	s.mux.HandleFunc("GET /checkout", s.checkout)
 	s.mux.HandleFunc("POST /checkout/confirm", s.confirmOrder)
-	s.mux.HandleFunc("GET /checkout/ok", s.orderReturn)
-	s.mux.HandleFunc("GET /checkout/failed", s.orderReturn)
+	s.mux.HandleFunc("GET "+returnPath, s.amazonReturn)
 	s.mux.HandleFunc("GET /orders/{no}", s.order)
 	s.mux.HandleFunc("GET /subscription", s.subscription)
 	s.mux.HandleFunc("GET /subscription/checkout", s.subscriptionCheckout)
 	s.mux.HandleFunc("POST /subscription/confirm", s.confirmSubscription)
-	s.mux.HandleFunc("GET /subscription/ok", s.subscriptionReturn)
-	s.mux.HandleFunc("GET /subscription/failed", s.subscriptionReturn)
 	s.mux.HandleFunc("GET /subscriptions/{no}", s.subscriptionPage)
-	s.mux.Handle("POST "+ipnPath, s.ipnHandler(v))
+	// Verified notifications go to checkout, which records each once (by
+	// NotificationReferenceId, in the same transaction as the change).
+	s.mux.Handle("POST "+ipnPath, amazonpay.NewNotificationHandler(v, payments.Apply))
 	return s, nil
 }
 
-// Order returns the paid order no, if any.
-func (s *Shop) Order(no string) (Order, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.orders[no]
-	if !ok {
-		return Order{}, false
-	}
-	c := *o // a copy the notifications cannot change under the caller
-	c.Refunds = append([]Refund(nil), o.Refunds...)
-	c.Updates = append([]string(nil), o.Updates...)
-	return c, true
-}
+// Payments returns the shop's checkout payments, for its tests and tools.
+func (s *Shop) Payments() *checkout.Payments { return s.payments }
 
-// Subscription returns the subscription no, if any.
-func (s *Shop) Subscription(no string) (Subscription, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sub, ok := s.subs[no]
-	if !ok {
-		return Subscription{}, false
-	}
-	c := *sub
-	c.Updates = append([]string(nil), sub.Updates...)
-	return c, true
-}
-
-const sessionCookie = "shop_session"
-
-// ServeHTTP serves the shop's pages, its checkout endpoints and its
-// Instant Payment Notification endpoint (POST /amazon/ipn).
+// ServeHTTP serves the shop's pages, its checkout endpoints, the return
+// from Amazon Pay and the Instant Payment Notification endpoint (POST
+// /amazon/ipn).
 func (s *Shop) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != ipnPath && s.sessionID(r) == "" {
-		// A new buyer: start a session, and let this request see it too.
-		b := make([]byte, 16)
-		rand.Read(b)
-		id := hex.EncodeToString(b)
-		s.mu.Lock()
-		s.sessions[id] = &session{}
-		s.mu.Unlock()
-		c := &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
-		http.SetCookie(w, c)
-		r.Header.Del("Cookie") // an unknown (old) session cookie would shadow the new one
-		r.AddCookie(c)
-	}
 	s.mux.ServeHTTP(w, r)
 }
 
-// sessionID returns the id of the buyer's session, or "".
-func (s *Shop) sessionID(r *http.Request) string {
-	c, err := r.Cookie(sessionCookie)
+// sessionOrFail returns the buyer's session; on a database failure it
+// answers 503 and reports false.
+func (s *Shop) sessionOrFail(w http.ResponseWriter, r *http.Request) (session, bool) {
+	sess, err := s.session(r)
 	if err != nil {
-		return ""
+		unavailable(w)
+		return session{}, false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.sessions[c.Value]; !ok {
-		return ""
-	}
-	return c.Value
+	return sess, true
 }
 
-// withSession runs f on the buyer's session under the lock and returns a
-// copy of the session after it.
-func (s *Shop) withSession(w http.ResponseWriter, r *http.Request, f func(*session)) session {
-	id := s.sessionID(r)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess := s.sessions[id]
-	if sess == nil { // not reached: ServeHTTP starts a session
-		sess = &session{}
-	}
-	if f != nil {
-		f(sess)
-	}
-	return *sess
-}
-
-// nextNo returns a new order or subscription number.
-func (s *Shop) nextNo(prefix string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.seq++
-	return fmt.Sprintf("%s-%d", prefix, 1000+s.seq)
+// unavailable is the page of a request the shop cannot serve now (its
+// database is down): nothing was changed, the buyer can try again.
+func unavailable(w http.ResponseWriter) {
+	http.Error(w, "The shop cannot answer right now. Please try again in a moment.", http.StatusServiceUnavailable)
 }
 
 // price is an amount in minor units of the shop's currency as MWS wants
 // it: "21.25" EUR; yen have no minor units, so 2125 is "2125" JPY.
-func (s *Shop) price(minor int64) *amazonpay.Price {
+func (s *Shop) price(minor int64) amazonpay.Price {
 	if s.currency == "JPY" {
-		return &amazonpay.Price{Amount: fmt.Sprint(minor), CurrencyCode: s.currency}
+		return amazonpay.Price{Amount: fmt.Sprint(minor), CurrencyCode: s.currency}
 	}
-	return &amazonpay.Price{Amount: fmt.Sprintf("%d.%02d", minor/100, minor%100), CurrencyCode: s.currency}
+	return amazonpay.Price{Amount: fmt.Sprintf("%d.%02d", minor/100, minor%100), CurrencyCode: s.currency}
 }
 
-func (s *Shop) priceText(cents int64) string {
-	p := s.price(cents)
-	return p.Amount + " " + p.CurrencyCode
-}
+func (s *Shop) priceText(cents int64) string { return priceText(s.price(cents)) }
 
-// baseURL is the shop's address for the Confirmation Flow's return URLs.
-func (s *Shop) baseURL(r *http.Request) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimSuffix(s.cfg.BaseURL, "/")
-	}
-	return "http://" + r.Host
-}
+func priceText(p amazonpay.Price) string { return p.Amount + " " + p.CurrencyCode }
 
 // page is what every template gets.
 type page struct {
@@ -297,6 +227,7 @@ type page struct {
 	// ID is the order reference or billing agreement the widgets show again
 	// (after an abandoned challenge); empty lets them create one.
 	ID           string
+	Refresh      int // reload the page after this many seconds (0: never)
 	Order        *Order
 	Subscription *Subscription
 	Product      string
@@ -343,54 +274,50 @@ type ajaxError struct {
 }
 
 func (s *Shop) home(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	render(w, http.StatusOK, "home.html", s.page(storeName, sess))
 }
 
 func (s *Shop) addToCart(w http.ResponseWriter, r *http.Request) {
-	s.withSession(w, r, func(sess *session) {
+	if _, err := s.changeSession(w, r, true, func(sess *session) {
 		if sess.quantity < 10 {
 			sess.quantity++
 		}
-	})
+	}); err != nil {
+		unavailable(w)
+		return
+	}
 	http.Redirect(w, r, "/cart", http.StatusSeeOther)
 }
 
+// buyerMessage is Amazon's recommended message for a Next step, in the
+// buyer's language.
+func buyerMessage(next checkout.Next, r *http.Request) string {
+	return (&checkout.ReturnOutcome{Next: next}).BuyerMessage(r.Header.Get("Accept-Language"))
+}
+
+// Messages of the shop's own.
+const (
+	retryLaterMessage  = "Amazon Pay could not process your payment just now. Please try again in a moment."
+	unavailableMessage = "Amazon Pay is not available right now. Please try again."
+)
+
 // cart shows the cart with the Amazon Pay button. After a failed challenge
-// (?payment=failed) it shows Amazon's message in the buyer's language and
-// signs the buyer out of Amazon Pay, as the integration guide says.
+// or a hard decline (?payment=failed) it shows Amazon's message in the
+// buyer's language and signs the buyer out of Amazon Pay, as the
+// integration guide says.
 func (s *Shop) cart(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
-	p := s.page("Your cart", sess)
-	switch r.URL.Query().Get("payment") {
-	case "failed":
-		p.Message = amazonpay.BuyerMessage(amazonpay.AuthenticationFailure, r.Header.Get("Accept-Language"))
-		p.Logout = true
-	case "declined":
-		p.Message = "Your payment was declined. Your order hasn't been placed."
-		p.Logout = true
-	case "error":
-		p.Message = "Amazon Pay could not complete your payment. Please try again."
-	}
-	render(w, http.StatusOK, "cart.html", p)
-}
-
-// owns reports whether the buyer's session placed order or subscription no.
-func (s *Shop) owns(w http.ResponseWriter, r *http.Request, no string) bool {
-	sid := s.sessionID(r)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return sid != "" && s.owners[no] == sid
-}
-
-func (s *Shop) order(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
-	o, ok := s.Order(r.PathValue("no"))
-	if !ok || !s.owns(w, r, o.No) {
-		http.NotFound(w, r)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
 		return
 	}
-	p := s.page("Order "+o.No, sess)
-	p.Order = &o
-	render(w, http.StatusOK, "order.html", p)
+	p := s.page("Your cart", sess)
+	if r.URL.Query().Get("payment") == "failed" {
+		p.Message = buyerMessage(checkout.NextBackToCart, r)
+		p.Logout = true
+	}
+	render(w, http.StatusOK, "cart.html", p)
 }

@@ -2,23 +2,57 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
 	"github.com/amazonpay-go/amazonpay/amazonpaytest"
+	"github.com/amazonpay-go/amazonpay/checkout"
+	"github.com/amazonpay-go/amazonpay/examples/shop/internal/testdb"
 	"github.com/amazonpay-go/amazonpay/examples/shop/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 var ctx = context.Background()
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testdb.Stop()
+	os.Exit(code)
+}
+
+// sqliteDB is a new SQLite file database with checkout's and the shop's
+// tables.
+func sqliteDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db := testdb.SQLite(t)
+	migrate(t, db, checkout.SQLite)
+	return db
+}
+
+// postgresDB is a new PostgreSQL database with checkout's and the shop's
+// tables.
+func postgresDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, _ := testdb.Postgres(t)
+	migrate(t, db, checkout.PostgreSQL)
+	return db
+}
+
+func migrate(t *testing.T, db *sql.DB, dialect checkout.Dialect) {
+	t.Helper()
+	require.NoError(t, checkout.NewSQLStore(db, dialect).Migrate(ctx))
+	require.NoError(t, store.Migrate(ctx, db, dialect))
+}
 
 // harness is the shop on a loopback server, the offline sandbox behind it,
 // and a buyer's HTTP client with cookies (the browser, minus JavaScript:
@@ -35,13 +69,20 @@ type harness struct {
 // go run ./examples/shop does.
 func newHarness(t *testing.T, opts ...amazonpaytest.Option) *harness {
 	t.Helper()
+	return newHarnessOn(t, sqliteDB(t), checkout.SQLite, opts...)
+}
+
+// newHarnessOn is newHarness on the database db.
+func newHarnessOn(t *testing.T, db *sql.DB, dialect checkout.Dialect, opts ...amazonpaytest.Option) *harness {
+	t.Helper()
 	sb := amazonpaytest.NewServer(append([]amazonpaytest.Option{amazonpaytest.WithRegion(amazonpay.RegionDE)}, opts...)...)
 	t.Cleanup(sb.Close)
-	shop, err := store.New(store.Config{Client: sb.AmazonPay(), ClientID: "amzn1.application-oa2-client.test", WidgetsURL: sb.WidgetsURL(),
-		NotificationVerifier: sb.NotificationVerifier()})
-	require.NoError(t, err)
-	ts := httptest.NewServer(shop)
+	var shop *store.Shop
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { shop.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
+	shop, err := store.New(store.Config{Client: sb.AmazonPay(), ClientID: "amzn1.application-oa2-client.test", WidgetsURL: sb.WidgetsURL(),
+		NotificationVerifier: sb.NotificationVerifier(), DB: db, Dialect: dialect, BaseURL: ts.URL})
+	require.NoError(t, err)
 	sb.AddNotificationURL(ts.URL + "/amazon/ipn")
 	t.Cleanup(func() { // before the servers close: nothing is left being sent
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -150,8 +191,8 @@ func TestPurchasePassingTheChallenge(t *testing.T) {
 	// The backend set the order and confirmed it with both return URLs.
 	confirms := h.sb.RequestsFor("ConfirmOrderReference")
 	require.Len(t, confirms, 1)
-	assert.Equal(t, h.url+"/checkout/ok", confirms[0].Params.Get("SuccessUrl"))
-	assert.Equal(t, h.url+"/checkout/failed", confirms[0].Params.Get("FailureUrl"))
+	assert.Regexp(t, `^`+h.url+`/amazon/return\?nonce=[0-9a-f]{32}&payment=order-1001$`, confirms[0].Params.Get("SuccessUrl"))
+	assert.Equal(t, confirms[0].Params.Get("SuccessUrl"), confirms[0].Params.Get("FailureUrl"))
 	assert.Equal(t, "true", confirms[0].Params.Get("ExpectImmediateAuthorization"))
 	attrs := h.sb.RequestsFor("SetOrderAttributes")
 	require.Len(t, attrs, 1)
@@ -164,9 +205,10 @@ func TestPurchasePassingTheChallenge(t *testing.T) {
 	assert.Contains(t, body, `<td id="order-total">42.50 EUR</td>`)
 	assert.Contains(t, body, `<td id="order-reference">`+id+`</td>`)
 
-	o, ok := h.shop.Order("order-1001")
+	o, ok, err := h.shop.Order(ctx, "order-1001")
+	require.NoError(t, err)
 	require.True(t, ok)
-	assert.Equal(t, "Completed", o.CaptureState)
+	assert.True(t, o.Paid)
 	capture, _ := h.sb.Object(o.CaptureID)
 	assert.Equal(t, "Completed", capture.State)
 	assert.Equal(t, "42.50", capture.Amount)
@@ -188,8 +230,11 @@ func TestPurchaseFailingTheChallenge(t *testing.T) {
 	assert.Contains(t, body, "amazon.Login.logout();")
 	mustState(t, h.sb, id, "Canceled", "SellerCanceled")
 	assert.Equal(t, amazonpaytest.MoneyMovements{}, h.sb.MoneyMovements())
-	_, ok := h.shop.Order("order-1001")
-	assert.False(t, ok)
+	o, ok, err := h.shop.Order(ctx, "order-1001")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, checkout.StateCanceled, o.State)
+	assert.False(t, o.Paid)
 }
 
 func TestPurchaseAbandonedThenAnotherCard(t *testing.T) {
@@ -240,18 +285,16 @@ func TestPurchaseConstraint(t *testing.T) {
 	code, msg := h.confirm("/checkout/confirm", id)
 	assert.Equal(t, http.StatusConflict, code)
 	assert.Equal(t, "Please choose another payment method.", msg)
-	assert.Empty(t, h.sb.RequestsFor("ConfirmOrderReference"))
+	assert.Empty(t, h.sb.RequestsFor(amazonpaytest.ConfirmationFlow))
 
 	code, msg = h.confirm("/checkout/confirm", "not-an-id")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "No Amazon Pay order reference was given.", msg)
 
-	path, _ := h.get("/checkout/ok", "")
-	assert.Equal(t, "/checkout/ok", path)
-	resp, err := h.buyer.Get(h.url + "/checkout/ok")
+	resp, err := h.buyer.Get(h.url + "/amazon/return")
 	require.NoError(t, err)
 	resp.Body.Close()
-	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "no AuthenticationStatus: not a return from Amazon Pay")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "no payment, no nonce: not a return from Amazon Pay")
 
 	// A Draft left for more than 3 hours is Canceled (Stale): start again.
 	stale := h.orderReference(amazonpaytest.PaymentMethodOK)
@@ -279,7 +322,7 @@ func TestSubscription(t *testing.T) {
 	ba := h.sb.CreateBillingAgreement(b)
 	code, msg := h.confirm("/subscription/confirm", ba)
 	assert.Equal(t, http.StatusConflict, code)
-	assert.Equal(t, "Please allow future payments in the Amazon Pay box.", msg)
+	assert.Equal(t, "Please choose another payment method and allow future payments.", msg)
 
 	require.NoError(t, h.sb.GiveConsent(ba))
 	code, msg = h.confirm("/subscription/confirm", ba)
@@ -293,7 +336,6 @@ func TestSubscription(t *testing.T) {
 	assert.Equal(t, "/subscriptions/sub-1001", path)
 	assert.Contains(t, body, `<p id="subscription-status">Thank you! Your subscription sub-1001 is active.</p>`)
 	assert.Contains(t, body, `<td id="subscription-amount">9.99 EUR</td>`)
-	assert.Contains(t, body, ": Closed (MaxCapturesProcessed)</td>")
 	mustState(t, h.sb, ba, "Open", "")
 	assert.Len(t, h.sb.RequestsFor("ValidateBillingAgreement"), 1)
 	assert.Equal(t, amazonpaytest.MoneyMovements{Authorizations: 1, Captures: 1}, h.sb.MoneyMovements())
@@ -313,13 +355,17 @@ func TestSubscriptionFailingTheChallenge(t *testing.T) {
 	assert.Equal(t, amazonpaytest.MoneyMovements{}, h.sb.MoneyMovements())
 }
 
-func TestNewNeedsClientAndWidgets(t *testing.T) {
+func TestNewNeedsClientWidgetsAndDB(t *testing.T) {
 	_, err := store.New(store.Config{WidgetsURL: "x"})
 	assert.ErrorContains(t, err, "Config.Client")
 	sb := amazonpaytest.NewServer()
 	defer sb.Close()
 	_, err = store.New(store.Config{Client: sb.AmazonPay()})
 	assert.ErrorContains(t, err, "Config.WidgetsURL")
+	_, err = store.New(store.Config{Client: sb.AmazonPay(), WidgetsURL: "x"})
+	assert.ErrorContains(t, err, "Config.DB")
+	_, err = store.New(store.Config{Client: sb.AmazonPay(), WidgetsURL: "x", DB: sqliteDB(t)})
+	assert.ErrorContains(t, err, "Config.Dialect")
 }
 
 func mustState(t *testing.T, sb *amazonpaytest.Server, id, state, reason string) {
@@ -340,7 +386,7 @@ func TestPurchaseSoftDeclineThenAnotherCard(t *testing.T) {
 	code, msg := h.confirm("/checkout/confirm", id)
 	require.Equal(t, http.StatusOK, code, msg)
 	path, body := h.flow(id, "it-IT")
-	assert.Equal(t, "/checkout?payment=declined", path)
+	assert.Equal(t, "/checkout?payment=abandoned", path)
 	assert.Contains(t, body, "Si è verificato un problema con il metodo di pagamento.")
 	mustState(t, h.sb, id, "Suspended", "InvalidPaymentMethod")
 
@@ -351,8 +397,7 @@ func TestPurchaseSoftDeclineThenAnotherCard(t *testing.T) {
 	assert.Equal(t, "/orders/order-1001", path)
 	auths := h.sb.RequestsFor("Authorize")
 	require.Len(t, auths, 2)
-	assert.Equal(t, "order-1001-a1", auths[0].Params.Get("AuthorizationReferenceId"))
-	assert.Equal(t, "order-1001-a2", auths[1].Params.Get("AuthorizationReferenceId"))
+	assert.NotEqual(t, auths[0].Params.Get("AuthorizationReferenceId"), auths[1].Params.Get("AuthorizationReferenceId"), "a new attempt, a new reference id")
 	obj, _ := h.sb.Object(id)
 	require.Len(t, obj.Children, 2)
 	first, _ := h.sb.Object(obj.Children[0])

@@ -1,17 +1,18 @@
 package store
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/checkout"
 )
 
-// The subscription: the billing-agreement widgets with Consent, the
-// "subscribe" AJAX call (SetBillingAgreementDetails for merchant-initiated
-// charges, then ConfirmBillingAgreement with SuccessUrl and FailureUrl),
-// and the buyer's return (ValidateBillingAgreement, then the first charge
-// with AuthorizeOnBillingAgreement and CaptureNow).
+// The subscription: the billing-agreement widgets with Consent and the
+// "subscribe" AJAX endpoint, which is checkout's ConfirmSubscription
+// (SetBillingAgreementDetails for merchant-initiated charges while Draft,
+// ConfirmBillingAgreement with the return URL). On the buyer's return
+// checkout validates the agreement and charges the first month
+// (AuthorizeOnBillingAgreement with CaptureNow).
 
 func (s *Shop) subscriptionPageData(title string, sess session) page {
 	p := s.page(title, sess)
@@ -22,14 +23,14 @@ func (s *Shop) subscriptionPageData(title string, sess session) page {
 // subscription is the product page of the subscription with the Amazon
 // Pay button.
 func (s *Shop) subscription(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	p := s.subscriptionPageData(subscriptionName, sess)
-	switch r.URL.Query().Get("payment") {
-	case "failed":
-		p.Message = amazonpay.BuyerMessage(amazonpay.AuthenticationFailure, r.Header.Get("Accept-Language"))
+	if r.URL.Query().Get("payment") == "failed" {
+		p.Message = buyerMessage(checkout.NextBackToCart, r)
 		p.Logout = true
-	case "error":
-		p.Message = "Amazon Pay could not set up your subscription. Please try again."
 	}
 	render(w, http.StatusOK, "subscription.html", p)
 }
@@ -37,171 +38,56 @@ func (s *Shop) subscription(w http.ResponseWriter, r *http.Request) {
 // subscriptionCheckout shows the AddressBook, Wallet and Consent widgets
 // for a billing agreement.
 func (s *Shop) subscriptionCheckout(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
+	sess, ok := s.sessionOrFail(w, r)
+	if !ok {
+		return
+	}
 	p := s.subscriptionPageData("Subscribe", sess)
-	if r.URL.Query().Get("payment") == "abandoned" {
-		p.Message = amazonpay.BuyerMessage(amazonpay.AuthenticationAbandoned, r.Header.Get("Accept-Language"))
+	switch r.URL.Query().Get("payment") {
+	case "abandoned":
+		p.Message = buyerMessage(checkout.NextChooseAnotherPaymentMethod, r)
+		p.ID = sess.billingAgreement
+	case "retry":
+		p.Message = retryLaterMessage
 		p.ID = sess.billingAgreement
 	}
 	render(w, http.StatusOK, "subscribe.html", p)
 }
 
 // confirmSubscription is the backend of "subscribe", called inside
-// initConfirmationFlow's callback.
+// initConfirmationFlow's callback. Pressing it is what gives a subscriber
+// a session.
 func (s *Shop) confirmSubscription(w http.ResponseWriter, r *http.Request) {
 	id, ok := readConfirmRequest(r)
 	if !ok {
 		writeJSON(w, http.StatusBadRequest, ajaxError{"No Amazon Pay billing agreement was given."})
 		return
 	}
-	sess := s.withSession(w, r, func(sess *session) {
-		if sess.billingAgreement != id {
-			sess.billingAgreement, sess.subNo = id, ""
-		}
-	})
-	if sess.subNo == "" {
-		no := s.nextNo("sub")
-		sess = s.withSession(w, r, func(sess *session) { sess.subNo = no })
-	}
 	ctx := r.Context()
-	c := s.cfg.Client
-	unavailable := ajaxError{"Amazon Pay is not available right now. Please try again."}
-	got, err := c.GetBillingAgreementDetails(ctx, &amazonpay.GetBillingAgreementDetailsInput{AmazonBillingAgreementID: id})
+	sess, err := s.changeSession(w, r, true, func(*session) {})
+	if err == nil && (sess.subNo == "" || sess.billingAgreement != id) {
+		var no string
+		if no, err = s.newOrder(ctx, kindSubscription, sess.id, 0); err == nil {
+			sess, err = s.changeSession(w, r, false, func(sess *session) { sess.billingAgreement, sess.subNo = id, no })
+		}
+	}
 	if err != nil {
-		writeJSON(w, http.StatusBadGateway, unavailable)
+		writeJSON(w, http.StatusServiceUnavailable, ajaxError{"The shop cannot answer right now. Please try again."})
 		return
 	}
-	if got.BillingAgreementDetails.BillingAgreementStatus.State == amazonpay.BillingAgreementDraft {
-		set, err := c.SetBillingAgreementDetails(ctx, &amazonpay.SetBillingAgreementDetailsInput{
-			AmazonBillingAgreementID: id,
-			BillingAgreementAttributes: &amazonpay.BillingAgreementAttributes{
-				BillingAgreementType: amazonpay.MerchantInitiatedTransaction,
-				SubscriptionAmount:   s.price(subscriptionCents),
-				SellerBillingAgreementAttributes: &amazonpay.SellerBillingAgreementAttributes{
-					SellerBillingAgreementID: sess.subNo,
-					StoreName:                storeName,
-				},
-			},
-		})
-		if err != nil {
-			writeJSON(w, http.StatusBadGateway, unavailable)
-			return
-		}
-		for _, con := range set.BillingAgreementDetails.Constraints {
-			if con.ConstraintID == amazonpay.ConstraintBuyerConsentNotSet {
-				writeJSON(w, http.StatusConflict, ajaxError{"Please allow future payments in the Amazon Pay box."})
-				return
-			}
-		}
-		if msg := constraintMessage(set.BillingAgreementDetails.Constraints); msg != "" {
-			writeJSON(w, http.StatusConflict, ajaxError{msg})
-			return
-		}
-	}
-	base := s.baseURL(r)
-	if _, err := c.ConfirmBillingAgreement(ctx, &amazonpay.ConfirmBillingAgreementInput{
-		AmazonBillingAgreementID: id,
-		SuccessURL:               base + "/subscription/ok",
-		FailureURL:               base + "/subscription/failed",
-	}); err != nil {
-		// ConfirmBillingAgreement names its own code for constraints.
-		if errors.Is(err, amazonpay.ErrorBillingAgreementConstraintsExist) {
-			writeJSON(w, http.StatusConflict, ajaxError{"Please choose another payment method and allow future payments."})
-			return
-		}
-		writeJSON(w, http.StatusBadGateway, unavailable)
+	month := s.price(subscriptionCents)
+	_, err = s.payments.ConfirmSubscription(ctx, checkout.Subscription{
+		ID:                 sess.subNo,
+		BillingAgreementID: id,
+		Type:               amazonpay.MerchantInitiatedTransaction,
+		Amount:             &month,
+		FirstCharge:        &month,
+		SellerOrderID:      sess.subNo + "-1",
+	})
+	if err != nil {
+		status, msg := confirmError(err)
+		writeJSON(w, status, ajaxError{msg})
 		return
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
-}
-
-// subscriptionReturn is the buyer's return from the Confirmation Flow of
-// the billing agreement.
-func (s *Shop) subscriptionReturn(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
-	id := sess.billingAgreement
-	if id == "" {
-		http.Redirect(w, r, "/subscription", http.StatusSeeOther)
-		return
-	}
-	res, err := amazonpay.ParseConfirmationRedirect(r.URL.Query())
-	if err != nil {
-		http.Error(w, "This is not a return from Amazon Pay.", http.StatusBadRequest)
-		return
-	}
-	ctx := r.Context()
-	c := s.cfg.Client
-	forget := func(sess *session) { sess.billingAgreement, sess.subNo = "", "" }
-	switch res.Action {
-	case amazonpay.ActionProceed:
-	case amazonpay.ActionCancelAndReturnToCart:
-		// Failure: the agreement cannot be used; close it. If the close
-		// fails, the agreement stays open but the shop forgets it and never
-		// charges it: the buyer sees the same page either way.
-		_, _ = c.CloseBillingAgreement(ctx, &amazonpay.CloseBillingAgreementInput{
-			AmazonBillingAgreementID: id, ClosureReason: "The buyer failed the authentication challenge",
-		})
-		s.withSession(w, r, forget)
-		http.Redirect(w, r, "/subscription?payment=failed", http.StatusSeeOther)
-		return
-	case amazonpay.ActionChooseAnotherPaymentMethod:
-		http.Redirect(w, r, "/subscription/checkout?payment=abandoned", http.StatusSeeOther)
-		return
-	default:
-		s.withSession(w, r, forget)
-		http.Redirect(w, r, "/subscription?payment=error", http.StatusSeeOther)
-		return
-	}
-
-	v, err := c.ValidateBillingAgreement(ctx, &amazonpay.ValidateBillingAgreementInput{AmazonBillingAgreementID: id})
-	if err != nil || v.ValidationResult != amazonpay.ValidationSuccess {
-		s.withSession(w, r, forget)
-		http.Redirect(w, r, "/subscription?payment=error", http.StatusSeeOther)
-		return
-	}
-	// The first month, charged at once.
-	amount := s.price(subscriptionCents)
-	auth, err := c.AuthorizeOnBillingAgreement(ctx, &amazonpay.AuthorizeOnBillingAgreementInput{
-		AmazonBillingAgreementID: id,
-		AuthorizationReferenceID: sess.subNo + "-1",
-		AuthorizationAmount:      amount,
-		TransactionTimeout:       amazonpay.Int(0),
-		CaptureNow:               amazonpay.Bool(true),
-		SellerOrderAttributes:    &amazonpay.SellerOrderAttributes{SellerOrderID: sess.subNo + "-1", StoreName: storeName},
-	})
-	if err != nil {
-		s.withSession(w, r, forget)
-		http.Redirect(w, r, "/subscription?payment=error", http.StatusSeeOther)
-		return
-	}
-	a := auth.AuthorizationDetails
-	charge := string(a.AuthorizationStatus.State)
-	if a.AuthorizationStatus.ReasonCode != "" {
-		charge += " (" + string(a.AuthorizationStatus.ReasonCode) + ")"
-	}
-	sub := &Subscription{No: sess.subNo, Amount: amount.Amount + " " + amount.CurrencyCode,
-		AmazonBillingAgreementID: id, FirstAuthorizationID: a.AmazonAuthorizationID, FirstCharge: charge,
-		AgreementState: string(amazonpay.BillingAgreementOpen)}
-	sid := s.sessionID(r)
-	s.mu.Lock()
-	s.subs[sub.No] = sub
-	s.amazonIDs[id] = sub.No
-	s.amazonIDs[sub.FirstAuthorizationID] = sub.No
-	s.newer(sub.FirstAuthorizationID, a.AuthorizationStatus.LastUpdateTimestamp, string(a.AuthorizationStatus.State))
-	s.owners[sub.No] = sid
-	s.mu.Unlock()
-	s.withSession(w, r, forget)
-	http.Redirect(w, r, "/subscriptions/"+sub.No, http.StatusSeeOther)
-}
-
-func (s *Shop) subscriptionPage(w http.ResponseWriter, r *http.Request) {
-	sess := s.withSession(w, r, nil)
-	sub, ok := s.Subscription(r.PathValue("no"))
-	if !ok || !s.owns(w, r, sub.No) {
-		http.NotFound(w, r)
-		return
-	}
-	p := s.subscriptionPageData("Subscription "+sub.No, sess)
-	p.Subscription = &sub
-	render(w, http.StatusOK, "subscription_done.html", p)
 }
