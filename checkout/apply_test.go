@@ -101,8 +101,11 @@ func TestApplyAmazonCanceledBeforeTheReturn(t *testing.T) {
 }
 
 // The authorization's reply is lost on every retry; the notifications
-// Amazon sends settle the payment before any Reconcile: Paid with
-// Amazon's ids, one capture.
+// Amazon sends tell the payment Amazon's authorization and capture ids.
+// A capture's notification settles the payment only once its
+// authorization is known (a Paid payment holds both ids), so when the
+// capture's comes first the payment waits in capturing with both ids and
+// Reconcile reads the capture: Paid, one capture, no new attempt.
 func TestApplySettlesALostReply(t *testing.T) {
 	e := newEnv(t, checkout.Config{CaptureNow: true}, amazonpaytest.WithFrozenClock())
 	e.ipn()
@@ -119,10 +122,20 @@ func TestApplySettlesALostReply(t *testing.T) {
 	e.waitIPN()
 	pay, err := e.p.Get(ctx, "order-1")
 	require.NoError(t, err)
-	assert.Equal(t, checkout.StatePaid, pay.State)
 	caps := e.captures(oro)
 	require.Len(t, caps, 1)
+	assert.Contains(t, []checkout.State{checkout.StatePaid, checkout.StateCapturing}, pay.State)
 	assert.Equal(t, caps[0].ID, pay.CaptureID)
+	assert.Equal(t, caps[0].Parent, pay.AuthorizationID)
+	if pay.State == checkout.StateCapturing {
+		_, err := e.p.Reconcile(ctx)
+		require.NoError(t, err)
+		pay, err = e.p.Get(ctx, "order-1")
+		require.NoError(t, err)
+	}
+	assert.Equal(t, checkout.StatePaid, pay.State)
+	assert.Len(t, e.sb.RequestsFor("Authorize"), 4, "no new attempt")
+	assert.Equal(t, amazonpaytest.MoneyMovements{Authorizations: 1, Captures: 1}, e.sb.MoneyMovements())
 	rep, err := e.p.Reconcile(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 0, rep.Checked)
