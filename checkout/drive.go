@@ -58,9 +58,34 @@ func (p *Payments) settle(ctx context.Context, pay *Payment) (*Payment, error) {
 	return p.drive(ctx, claimed)
 }
 
+// record stores the answer of a call sent for pay. When the store finds
+// another version and it still awaits the same call (only something
+// beside it changed: a notification recorded the order reference's
+// state), the answer is applied to that version; otherwise the conflict
+// is returned and drive reads the payment again. Repeating the call
+// instead would be safe (same reference id) but sends it for nothing.
+func (p *Payments) record(ctx context.Context, pay *Payment, change func(*Payment)) (*Payment, error) {
+	next, err := p.save(ctx, pay, change)
+	for tries := 0; errors.Is(err, ErrConflict) && tries < 8; tries++ {
+		cur, gerr := p.store.Get(ctx, pay.ID)
+		if gerr != nil || !sameCall(cur, pay) {
+			return pay, err
+		}
+		pay = cur
+		next, err = p.save(ctx, pay, change)
+	}
+	return next, err
+}
+
+// sameCall reports whether a and b await the same call.
+func sameCall(a, b *Payment) bool {
+	return a.State == b.State && a.Attempt == b.Attempt && a.AuthorizationReferenceID == b.AuthorizationReferenceID &&
+		a.AuthorizationID == b.AuthorizationID && a.CaptureReferenceID == b.CaptureReferenceID && a.CaptureID == b.CaptureID
+}
+
 // unknown records that the outcome of the call in flight is not known.
 func (p *Payments) unknown(ctx context.Context, pay *Payment) (*Payment, error) {
-	return p.save(ctx, pay, func(n *Payment) { n.State = StateUnknown })
+	return p.record(ctx, pay, func(n *Payment) { n.State = StateUnknown })
 }
 
 // authorize sends (or repeats) the attempt's authorization, or reads it
@@ -107,9 +132,9 @@ func (p *Payments) authorize(ctx context.Context, pay *Payment) (*Payment, error
 		if errors.Is(err, amazonpay.ErrorInvalidOrderReferenceStatus) || errors.Is(err, amazonpay.ErrorInvalidBillingAgreementStatus) {
 			return p.refusedByState(ctx, pay, code)
 		}
-		return p.save(ctx, pay, func(n *Payment) { refused(n, code) })
+		return p.record(ctx, pay, func(n *Payment) { refused(n, code) })
 	}
-	return p.save(ctx, pay, func(n *Payment) { authorized(n, d, child) })
+	return p.record(ctx, pay, func(n *Payment) { authorized(n, d, child) })
 }
 
 // refusedByState ends the attempt whose authorization Amazon refused for
@@ -119,7 +144,7 @@ func (p *Payments) authorize(ctx context.Context, pay *Payment) (*Payment, error
 // When the state cannot be read the attempt ends with the refusal's code.
 func (p *Payments) refusedByState(ctx context.Context, pay *Payment, code string) (*Payment, error) {
 	state, reason, err := p.objectState(ctx, pay)
-	return p.save(ctx, pay, func(n *Payment) {
+	return p.record(ctx, pay, func(n *Payment) {
 		switch {
 		case err != nil:
 			refused(n, code)
@@ -239,9 +264,9 @@ func (p *Payments) capture(ctx context.Context, pay *Payment) (*Payment, error) 
 		code := apiCode(err)
 		// The authorization cannot be captured (expired, closed): cancel,
 		// which closes it.
-		return p.save(ctx, pay, func(n *Payment) { n.State, n.Reason = StateCanceling, code })
+		return p.record(ctx, pay, func(n *Payment) { n.State, n.Reason = StateCanceling, code })
 	}
-	return p.save(ctx, pay, func(n *Payment) { captured(n, d) })
+	return p.record(ctx, pay, func(n *Payment) { captured(n, d) })
 }
 
 // captured applies a capture's state to the payment.
@@ -286,7 +311,7 @@ func (p *Payments) cancel(ctx context.Context, pay *Payment) (*Payment, error) {
 	if err != nil {
 		return pay, err
 	}
-	return p.save(ctx, pay, func(n *Payment) { n.State = StateCanceled })
+	return p.record(ctx, pay, func(n *Payment) { n.State = StateCanceled })
 }
 
 // cancelNow records a payment Canceled whose Amazon object is already

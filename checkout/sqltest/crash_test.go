@@ -21,7 +21,3 @@ func TestCrashPointsSQLite(t *testing.T) {
 func TestConcurrentCheckoutsPostgreSQL(t *testing.T) {
 	checkouttest.TestConcurrentCheckouts(t, newPostgresStore, 500, 64)
 }
-
-func TestConcurrentCheckoutsSQLite(t *testing.T) {
-	checkouttest.TestConcurrentCheckouts(t, newSQLiteStore, 500, 64)
-}
