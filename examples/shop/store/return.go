@@ -16,13 +16,6 @@ import (
 // charges nothing twice.
 func (s *Shop) amazonReturn(w http.ResponseWriter, r *http.Request) {
 	out, err := s.payments.Return(r.Context(), r.URL.Query())
-	// Return answers NextPending without acting when the payment changed
-	// under it — also when the change was only a notification recording
-	// Amazon's state (Apply, concurrently). A payment still Confirmed then
-	// has nobody driving it (Reconcile leaves Confirmed alone): ask again.
-	for try := 0; try < 3 && err == nil && out.Next == checkout.NextPending && out.Payment.State == checkout.StateConfirmed; try++ {
-		out, err = s.payments.Return(r.Context(), r.URL.Query())
-	}
 	var ve *amazonpay.ValidationError
 	switch {
 	case errors.Is(err, checkout.ErrForgedReturn) || errors.As(err, &ve):
