@@ -86,6 +86,7 @@ func (c *Client) UpdateBillingAgreements(ctx context.Context, in *UpdateBillingA
 	if workers == 0 {
 		workers = 2
 	}
+	ctx = asBatch(ctx) // an adaptive limiter paces a batch from its first call
 	results := make([]BillingAgreementUpdateResult, len(in.AmazonBillingAgreementIDs))
 	err := runBatch(ctx, len(results), workers, func(i int) {
 		results[i] = c.updateBillingAgreement(ctx, in, in.AmazonBillingAgreementIDs[i], opts)

@@ -160,6 +160,7 @@ func (c *Client) ChargeBillingAgreements(ctx context.Context, in *ChargeBillingA
 		}
 	}
 
+	ctx = asBatch(ctx) // an adaptive limiter paces a batch from its first call
 	results := make([]BillingAgreementChargeResult, len(inputs))
 	var mu sync.Mutex
 	done := 0

@@ -210,7 +210,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		cfg:     cfg,
 		now:     time.Now,
 		retry:   DefaultRetryPolicy(),
-		limiter: NewLocalLimiter(Quotas{Sandbox: cfg.Sandbox}),
+		limiter: NewAdaptiveLimiter(Quotas{Sandbox: cfg.Sandbox}),
 		maxBody: 10 << 20,
 	}
 	_ = WithEndpoint(cfg.Region.Endpoint(cfg.Sandbox))(c) // the region's own endpoint always parses

@@ -129,12 +129,17 @@
 // failures (a mocked transport with no responder) are not retried. See
 // RetryPolicy.
 //
-// The client also paces itself so that MWS does not throttle it: before
-// every attempt it waits for its RateLimiter, by default a LocalLimiter
-// with one token bucket per seller and operation and the documented
-// quotas (DefaultQuota) of the sandbox or production. A fleet of processes
-// sharing a seller's quota uses a shared limiter, e.g. the redisquota
-// module on Redis. WithRateLimiter(nil) turns pacing off.
+// Before every attempt the client waits for its RateLimiter. The default,
+// NewAdaptiveLimiter, keeps one token bucket per seller and operation with
+// the documented quotas (DefaultQuota) of the sandbox or production, and
+// is adaptive as AWS SDK v2's adaptive retry mode: requests go at once
+// until MWS answers RequestThrottled for a bucket; then that bucket paces
+// at the quota until it has stayed full for one restore interval. A test
+// with a mocked transport never waits. The batch conveniences
+// (ChargeBillingAgreements, UpdateBillingAgreements, ListOrderReferenceAll)
+// pace from their first call. NewLocalLimiter paces always; a fleet of
+// processes sharing a seller's quota uses a shared limiter, e.g. the
+// redisquota module on Redis. WithRateLimiter(nil) turns pacing off.
 //
 // # Instant Payment Notifications
 //

@@ -105,6 +105,28 @@ func ExampleNewLocalLimiter() {
 	// true
 }
 
+func ExampleNewAdaptiveLimiter() {
+	// The client's default limiter: unpaced until MWS throttles a bucket.
+	l := amazonpay.NewAdaptiveLimiter(amazonpay.Quotas{Sandbox: true})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	for range 5 {
+		if err := l.Wait(ctx, "A1EXAMPLE", "Authorize"); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Printf("%+v\n", l.Stats())
+	// MWS answered RequestThrottled: from now on Authorize is paced (one
+	// per 2 s in the sandbox), so the next must wait past the deadline.
+	l.Throttled("A1EXAMPLE", "Authorize")
+	fmt.Println(l.Wait(ctx, "A1EXAMPLE", "Authorize") != nil)
+	fmt.Printf("%+v\n", l.Stats())
+	// Output:
+	// {Waits:0 Waited:0s Throttled:0 Engaged:0}
+	// true
+	// {Waits:0 Waited:0s Throttled:1 Engaged:1}
+}
+
 func ExampleDefaultQuota() {
 	fmt.Println(amazonpay.DefaultQuota("AuthorizeOnBillingAgreement", false))
 	fmt.Println(amazonpay.DefaultQuota("AuthorizeOnBillingAgreement", true))

@@ -22,6 +22,7 @@ import (
 //	}
 func (c *Client) ListOrderReferenceAll(ctx context.Context, in *ListOrderReferenceInput, opts ...CallOption) iter.Seq2[OrderReference, error] {
 	return func(yield func(OrderReference, error) bool) {
+		ctx := asBatch(ctx) // an adaptive limiter paces a batch from its first call
 		first, err := c.ListOrderReference(ctx, in, opts...)
 		if err != nil {
 			yield(OrderReference{}, err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -181,45 +182,156 @@ func TestRateLimiterErrorEndsTheCallBeforeIO(t *testing.T) {
 	assert.Equal(t, 1, rec2.count())
 }
 
-// The default limiter paces by the documented quota of the environment: a
-// sandbox client sends one ConfirmOrderReference at once (burst 2, one kept
-// in reserve; the next token comes 2 s later), a live client nine (burst
-// 10, the next after 1 s); one more is refused at once under a short
+// The default limiter is adaptive: a sandbox or live client sends 20
+// ConfirmOrderReference calls unpaced; once MWS throttles one, the bucket
+// paces by the environment's documented quota (the next token 2 s later in
+// the sandbox, 1 s live), so one more is refused at once under a short
 // deadline, before any I/O.
-func TestDefaultPacingFollowsSandbox(t *testing.T) {
+func TestDefaultPacingEngagesAfterAThrottle(t *testing.T) {
 	t.Parallel()
 	for _, sandbox := range []bool{true, false} {
 		cfg := testConfig()
 		cfg.Sandbox = sandbox
 		mt := httpmock.NewMockTransport()
-		c, err := NewClient(cfg, WithHTTPClient(&http.Client{Transport: mt}), WithClock(func() time.Time { return testNow }))
+		c, err := NewClient(cfg, WithHTTPClient(&http.Client{Transport: mt}), WithClock(func() time.Time { return testNow }),
+			WithRetryPolicy(RetryPolicy{}))
 		require.NoError(t, err)
-		rec, r := record(httpmock.NewBytesResponder(200, fixture(t, "ConfirmOrderReferenceResponse.xml")))
+		clk := &manualClock{t: testNow} // exact delays: the wall clock moves while the test runs
+		c.limiter.(*LocalLimiter).now = clk.now
+		ok, throttled := fixtureResponder(t, 200, "ConfirmOrderReferenceResponse.xml"), fixtureResponder(t, 503, "Throttled.xml")
+		var n atomic.Int64
+		rec, r := record(func(req *http.Request) (*http.Response, error) {
+			if n.Add(1) == 21 {
+				return throttled(req)
+			}
+			return ok(req)
+		})
 		mt.RegisterResponder(http.MethodPost, c.Endpoint(), r)
-		burst := 9
-		if sandbox {
-			burst = 1
-		}
-		for i := 0; i < burst; i++ {
-			_, err := c.ConfirmOrderReference(context.Background(), confirmInput())
+		for i := range 20 {
+			_, err := c.ConfirmOrderReference(minuteCtx(t), confirmInput())
 			require.NoError(t, err, "sandbox=%t call %d", sandbox, i)
 		}
+		_, err = c.ConfirmOrderReference(minuteCtx(t), confirmInput())
+		require.ErrorIs(t, err, ErrorRequestThrottled, "no retries: the throttle is the answer")
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		_, err = c.ConfirmOrderReference(ctx, confirmInput())
 		cancel()
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "sandbox=%t", sandbox)
-		assert.Equal(t, burst, rec.count(), "the refused call sent nothing")
+		want := "1s" // live: one token per second
+		if sandbox {
+			want = "2s" // one per 2 s
+		}
+		assert.ErrorContains(t, err, "the ConfirmOrderReference quota allows the next request in "+want)
+		assert.Equal(t, 21, rec.count(), "the refused call sent nothing")
+		st := c.limiter.(*LocalLimiter).Stats()
+		assert.Equal(t, LimiterStats{Throttled: 1, Engaged: 1}, st, "sandbox=%t", sandbox)
 	}
 
-	// WithRateLimiter(nil): no pacing.
-	c, mt := newTestClient(t)
-	rec := respond(t, mt, 200, "ConfirmOrderReferenceResponse.xml")
-	ctx := minuteCtx(t)
-	for i := 0; i < 20; i++ {
-		_, err := c.ConfirmOrderReference(ctx, confirmInput())
-		require.NoError(t, err)
+	// WithRateLimiter(nil): no pacing, even after a throttle.
+	c, mt := newTestClient(t, WithRetryPolicy(RetryPolicy{}))
+	rec := respondSeq(mt, fixtureResponder(t, 503, "Throttled.xml"), fixtureResponder(t, 200, "ConfirmOrderReferenceResponse.xml"))
+	_, err := c.ConfirmOrderReference(minuteCtx(t), confirmInput())
+	require.ErrorIs(t, err, ErrorRequestThrottled)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.ConfirmOrderReference(ctx, confirmInput())
+	require.NoError(t, err)
+	assert.Equal(t, 2, rec.count())
+}
+
+// manualClock is a limiter clock that moves only when told to, or when a
+// wait would end (to its end).
+type manualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *manualClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *manualClock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+func (c *manualClock) sleepUntil(ctx context.Context, t time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	assert.Equal(t, 20, rec.count())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.t) {
+		c.t = t
+	}
+	return nil
+}
+
+// manualAdaptive returns an adaptive limiter on a manual clock with the
+// quota 3 at once, one more per second, for Authorize (client burst 2).
+func manualAdaptive() (*LocalLimiter, *manualClock) {
+	l := NewAdaptiveLimiter(Quotas{Override: map[string]Quota{"Authorize": {Burst: 3, Every: time.Second}}})
+	clk := &manualClock{t: testNow}
+	l.now, l.sleepUntil = clk.now, clk.sleepUntil
+	return l, clk
+}
+
+// waitsFor runs n Waits of Authorize and returns how many had to wait.
+func waitsFor(t *testing.T, l *LocalLimiter, ctx context.Context, n int) int64 {
+	t.Helper()
+	before := l.Stats().Waits
+	for range n {
+		require.NoError(t, l.Wait(ctx, "A1", "Authorize"))
+	}
+	return l.Stats().Waits - before
+}
+
+// An adaptive bucket paces from the throttle until it has stayed full for
+// one whole restore interval, then stops; being full for less is not
+// enough, and a throttle engages it again.
+func TestAdaptiveLimiterStopsPacingAfterAFullRefill(t *testing.T) {
+	t.Parallel()
+	l, clk := manualAdaptive()
+	ctx := minuteCtx(t)
+	assert.Zero(t, waitsFor(t, l, ctx, 10), "not engaged: a burst of 10 goes unpaced")
+	l.Throttled("A1", "Authorize")
+	start := clk.now()
+	assert.EqualValues(t, 4, waitsFor(t, l, ctx, 4), "engaged: the bucket was emptied, every token waits")
+	assert.Equal(t, 4*time.Second, clk.now().Sub(start), "one token per second")
+
+	// Full 2 s after the last token (burst 2), plus one restore interval
+	// = 3 s: at 2.9 s it still paces (the third call in a row waits).
+	clk.advance(2900 * time.Millisecond)
+	assert.EqualValues(t, 1, waitsFor(t, l, ctx, 3), "full for 0.9 s only: still pacing (2 tokens, the third waits)")
+	clk.advance(3 * time.Second)
+	assert.Zero(t, waitsFor(t, l, ctx, 10), "full for a whole interval: unpaced again")
+	assert.EqualValues(t, 1, l.Stats().Engaged)
+
+	l.Throttled("A1", "Authorize")
+	assert.EqualValues(t, 1, waitsFor(t, l, ctx, 1), "a new throttle engages it again")
+	assert.Equal(t, LimiterStats{Waits: 6, Waited: l.Stats().Waited, Throttled: 2, Engaged: 2}, l.Stats())
+}
+
+// A batch's context paces from the first call, and the bucket stays
+// engaged for the batch however long it idles; outside the batch it stops
+// pacing once full for an interval, as after a throttle.
+func TestAdaptiveLimiterPacesABatchFromItsFirstCall(t *testing.T) {
+	t.Parallel()
+	l, clk := manualAdaptive()
+	ctx := minuteCtx(t)
+	batch := asBatch(ctx)
+	assert.EqualValues(t, 3, waitsFor(t, l, batch, 5), "burst 2 at once, then paced")
+	assert.EqualValues(t, 1, l.Stats().Engaged)
+	clk.advance(time.Hour)
+	assert.EqualValues(t, 2, waitsFor(t, l, batch, 4), "a batch never disengages its bucket")
+	clk.advance(time.Hour)
+	assert.Zero(t, waitsFor(t, l, ctx, 10), "outside the batch, full for an interval: unpaced")
+}
+
+// NewLocalLimiter paces always, from the first call.
+func TestLocalLimiterPacesAlways(t *testing.T) {
+	t.Parallel()
+	l := NewLocalLimiter(Quotas{Override: map[string]Quota{"Authorize": {Burst: 3, Every: time.Second}}})
+	clk := &manualClock{t: testNow}
+	l.now, l.sleepUntil = clk.now, clk.sleepUntil
+	assert.EqualValues(t, 8, waitsFor(t, l, minuteCtx(t), 10))
+	assert.Equal(t, 8*time.Second, l.Stats().Waited)
+	assert.Zero(t, l.Stats().Engaged)
 }
 
 func TestRateLimiterWaitIsLogged(t *testing.T) {

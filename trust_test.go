@@ -75,9 +75,16 @@ func TestHandBuiltResponse(t *testing.T) {
 		c, err := NewClient(testConfig(), WithHTTPClient(&http.Client{Transport: rt}),
 			WithRetryPolicy(RetryPolicy{MaxRetries: 2, BaseDelay: time.Millisecond, NoJitter: true}))
 		require.NoError(t, err)
+		// The default limiter engages at the first throttle: each retry
+		// waits for the next token of the sandbox read quota (one per
+		// second), on a manual clock rather than the wall's.
+		l := c.limiter.(*LocalLimiter)
+		clk := &manualClock{t: testNow}
+		l.now, l.sleepUntil = clk.now, clk.sleepUntil
 		_, err = c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: "S02-1234567-1234567"})
 		assert.True(t, errors.Is(err, ErrorRequestThrottled), "%v", err)
 		assert.EqualValues(t, 3, rt.calls.Load(), "a throttled call is retried")
+		assert.Equal(t, LimiterStats{Waits: 2, Waited: 2 * time.Second, Throttled: 3, Engaged: 1}, l.Stats())
 	})
 	t.Run("GetUserInfo", func(t *testing.T) {
 		cfg := testConfig()

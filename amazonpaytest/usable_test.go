@@ -24,10 +24,7 @@ func TestClockFollowsWallClockByDefault(t *testing.T) {
 
 	// A client that stamps real time (no WithClock) is accepted.
 	c, err := amazonpay.NewClient(amazonpay.Config{SellerID: srv.SellerID(), AccessKeyID: srv.AccessKeyID(), SecretKey: srv.SecretKey(),
-		Region: srv.Region(), Sandbox: true}, amazonpay.WithEndpoint(srv.URL), amazonpay.WithHTTPClient(srv.Client()),
-		// No client-side pacing: GetServiceStatus's sandbox quota (2, then one
-		// per 5 minutes) is not what this test is about.
-		amazonpay.WithRateLimiter(nil))
+		Region: srv.Region(), Sandbox: true}, amazonpay.WithEndpoint(srv.URL), amazonpay.WithHTTPClient(srv.Client()))
 	require.NoError(t, err)
 	_, err = c.GetServiceStatus(ctx, &amazonpay.GetServiceStatusInput{})
 	require.NoError(t, err)

@@ -41,7 +41,8 @@ var fleetMinimum = time.Duration(fleetCalls-fleetQuota.Burst) * fleetQuota.Every
 //     retry; agreements still failing are charged again (same period).
 //   - local: each worker paces with its own in-process limiter.
 //   - redis: every worker paces with one shared Redis limiter.
-//   - single: one worker, one client, the default in-process limiter.
+//   - single: one worker, one client, the default (adaptive) in-process
+//     limiter, which paces the billing run from its first call.
 func BenchmarkFleetBillingRun(b *testing.B) {
 	quotas := amazonpay.Quotas{Override: map[string]amazonpay.Quota{"AuthorizeOnBillingAgreement": fleetQuota}}
 	b.Run("none", func(b *testing.B) {
@@ -64,7 +65,7 @@ func BenchmarkFleetBillingRun(b *testing.B) {
 		})
 	})
 	b.Run("single", func(b *testing.B) {
-		benchFleet(b, 1, func(int) amazonpay.RateLimiter { return amazonpay.NewLocalLimiter(quotas) })
+		benchFleet(b, 1, func(int) amazonpay.RateLimiter { return amazonpay.NewAdaptiveLimiter(quotas) })
 	})
 }
 

@@ -246,7 +246,7 @@ func TestTimestampWindowWallFlag(t *testing.T) {
 func TestKeepFlagBoundsTheRequestLog(t *testing.T) {
 	sb := startSandbox(t, "--keep", "2")
 	c, err := amazonpay.NewClient(amazonpay.Config{SellerID: amazonpaytest.DefaultSellerID, AccessKeyID: amazonpaytest.DefaultAccessKeyID,
-		SecretKey: amazonpaytest.DefaultSecretKey, Region: amazonpay.RegionDE, Sandbox: true}, amazonpay.WithHTTPClient(sb.proxied(t)), amazonpay.WithRateLimiter(nil))
+		SecretKey: amazonpaytest.DefaultSecretKey, Region: amazonpay.RegionDE, Sandbox: true}, amazonpay.WithHTTPClient(sb.proxied(t)))
 	require.NoError(t, err)
 	var ids []string
 	for range 3 {
