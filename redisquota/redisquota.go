@@ -120,20 +120,32 @@ func (l *Limiter) Wait(ctx context.Context, sellerID, action string) error {
 	}
 	key := l.key(sellerID, action)
 	own := l.own.bucket(key, action)
-	// A request this process may not send yet takes no token of the fleet.
-	if err := untilFree(ctx, own, action); err != nil {
-		return err
+	for {
+		// A request this process may not send yet takes no token of the
+		// fleet.
+		if err := untilFree(ctx, own, action); err != nil {
+			return err
+		}
+		spent, err := l.waitShared(ctx, key, limit, sellerID, action)
+		if err != nil {
+			return err
+		}
+		if own.Allow() {
+			return nil
+		}
+		// A concurrent call took the token untilFree saw.
+		if spent {
+			return take(ctx, own, action)
+		}
+		// With the default fallback, wait again: Redis may be back by then.
 	}
-	if err := l.waitShared(ctx, key, limit, sellerID, action); err != nil {
-		return err
-	}
-	return take(ctx, own, action)
 }
 
 // waitShared takes a token from Redis, waiting for one if none is left, or
-// from the fallback when Redis cannot be reached; nil from the default
-// fallback, which is the process's own bucket.
-func (l *Limiter) waitShared(ctx context.Context, key string, limit redis_rate.Limit, sellerID, action string) error {
+// from the caller's fallback when Redis cannot be reached; spent reports
+// whether it did (the default fallback has none to take: it is the
+// process's own bucket).
+func (l *Limiter) waitShared(ctx context.Context, key string, limit redis_rate.Limit, sellerID, action string) (spent bool, err error) {
 	for {
 		if time.Now().UnixNano() < l.downUntil.Load() {
 			return l.unavailable(ctx, sellerID, action, nil)
@@ -141,22 +153,22 @@ func (l *Limiter) waitShared(ctx context.Context, key string, limit redis_rate.L
 		res, err := l.rl.Allow(ctx, key, limit)
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return cerr
+				return false, cerr
 			}
 			return l.unavailable(ctx, sellerID, action, err)
 		}
 		if res.Allowed > 0 {
-			return nil
+			return true, nil
 		}
 		if err := sleep(ctx, res.RetryAfter, action); err != nil {
-			return err
+			return false, err
 		}
 	}
 }
 
 // unavailable handles a failed Redis call (err), or a wait while Redis is
 // considered down (err nil): the fallback paces, or the wait fails.
-func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err error) error {
+func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err error) (spent bool, _ error) {
 	if err != nil {
 		l.markDown(err)
 	} else {
@@ -164,11 +176,11 @@ func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err 
 	}
 	switch {
 	case l.failClosed:
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return false, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	case l.fallback == nil:
-		return nil
+		return false, nil
 	}
-	return l.fallback.Wait(ctx, sellerID, action)
+	return true, l.fallback.Wait(ctx, sellerID, action)
 }
 
 // markDown makes the limiter use the fallback for a while, and reports err.

@@ -37,11 +37,12 @@ func startRestartableRedis(tb testing.TB) (*redis.Client, *redisServer) {
 }
 
 // redisOptions are the client's options for a test's redis-server: a
-// stopped server fails a call after one refused connection, instead of
-// after go-redis's retries and dial retries (seconds).
+// stopped server fails a call after go-redis's retries (3, the default,
+// which also replace the pooled connections to a killed server) of one
+// refused connection each, not after 5 dial attempts each (seconds).
 func redisOptions(addr string) *redis.Options {
 	return &redis.Options{Addr: addr, DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
-		MaxRetries: -1, DialerRetries: 1}
+		DialerRetries: 1}
 }
 
 func startRedisServer(tb testing.TB, port func(testing.TB) int) (*redis.Client, *redisServer) {
