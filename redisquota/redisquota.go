@@ -44,7 +44,7 @@ type Limiter struct {
 	prefix string
 	// own counts this process's requests per bucket; see processUse.
 	own        *processUse
-	fallback   amazonpay.RateLimiter // the caller's, nil for own
+	fallback   amazonpay.RateLimiter // WithFallback(f); nil: own alone paces
 	failClosed bool
 	onError    func(error)
 	pause      time.Duration
