@@ -8,11 +8,15 @@
 //	limiter := redisquota.New(rdb, amazonpay.Quotas{Sandbox: cfg.Sandbox})
 //	c, err := amazonpay.NewClient(cfg, amazonpay.WithRateLimiter(limiter))
 //
-// When Redis cannot be reached, the limiter fails open: it paces with an
-// in-process amazonpay.LocalLimiter with the same quotas, so payments go
-// on, each process at the full quota; MWS may then throttle some requests,
-// which the client retries. WithFallback(nil) makes it fail closed instead:
-// Wait returns an error wrapping ErrUnavailable and the call is not sent.
+// When Redis cannot be reached, the limiter fails open: it paces in the
+// process, with the same quotas, so payments go on, each process at the
+// full quota; MWS may then throttle some requests, which the client
+// retries. The in-process pacing starts from what the process took through
+// Redis, not from a fresh burst, and what it grants still counts when Redis
+// is back, even a Redis restarted without its data: one process never
+// exceeds the quota, however often Redis comes and goes. WithFallback(nil)
+// makes the limiter fail closed instead: Wait returns an error wrapping
+// ErrUnavailable and the call is not sent.
 package redisquota
 
 import (
@@ -35,12 +39,15 @@ var ErrUnavailable = errors.New("redisquota: Redis unavailable")
 // whose buckets live in Redis, one per seller and operation. It is safe for
 // concurrent use.
 type Limiter struct {
-	rl       *redis_rate.Limiter
-	quotas   amazonpay.Quotas
-	prefix   string
-	fallback amazonpay.RateLimiter
-	onError  func(error)
-	pause    time.Duration
+	rl     *redis_rate.Limiter
+	quotas amazonpay.Quotas
+	prefix string
+	// own counts this process's requests per bucket; see processUse.
+	own        *processUse
+	fallback   amazonpay.RateLimiter // WithFallback(f); nil: own alone paces
+	failClosed bool
+	onError    func(error)
+	pause      time.Duration
 	// downUntil (Unix nanoseconds) is when to try Redis again after a
 	// failure; until then the fallback paces without a Redis round trip.
 	downUntil atomic.Int64
@@ -54,9 +61,18 @@ type Option func(*Limiter)
 // + seller id + ":" + action.
 func WithKeyPrefix(p string) Option { return func(l *Limiter) { l.prefix = p } }
 
-// WithFallback sets what paces when Redis cannot be reached (default: an
-// amazonpay.LocalLimiter with the limiter's quotas). nil fails closed.
-func WithFallback(f amazonpay.RateLimiter) Option { return func(l *Limiter) { l.fallback = f } }
+// WithFallback sets what paces when Redis cannot be reached; nil fails
+// closed. The default paces each bucket from what this process took
+// through Redis, so that the process gets no fresh burst at a failover. f
+// paces from its own state instead: it knows nothing of the requests Redis
+// granted (an amazonpay.LocalLimiter starts full). Whatever f allows, the
+// limiter still never lets this process exceed its quota, so f can pace
+// more strictly (e.g. each process a share of the quota, for a fleet that
+// falls back all at once), never less. If f is an
+// amazonpay.ThrottleObserver, it is told of every RequestThrottled reply.
+func WithFallback(f amazonpay.RateLimiter) Option {
+	return func(l *Limiter) { l.fallback, l.failClosed = f, f == nil }
+}
 
 // WithRetryRedisAfter sets how long the limiter uses the fallback, without
 // trying Redis, after a failed Redis call (default 1 s). It keeps an
@@ -70,7 +86,7 @@ func WithErrorHandler(f func(error)) Option { return func(l *Limiter) { l.onErro
 // New returns a limiter on rdb with the quotas q.
 func New(rdb redis.UniversalClient, q amazonpay.Quotas, opts ...Option) *Limiter {
 	l := &Limiter{rl: redis_rate.NewLimiter(rdb), quotas: q, prefix: "amazonpay:quota:",
-		fallback: amazonpay.NewLocalLimiter(q), pause: time.Second}
+		own: newProcessUse(q), pause: time.Second}
 	for _, o := range opts {
 		o(l)
 	}
@@ -90,82 +106,113 @@ func (l *Limiter) limit(action string) (redis_rate.Limit, bool) {
 func (l *Limiter) key(seller, action string) string { return l.prefix + seller + ":" + action }
 
 // Wait takes a token from the shared bucket of sellerID and action,
-// waiting for one if none is left. It fails at once when the wait would
-// outlast ctx's deadline; the error then wraps context.DeadlineExceeded.
+// waiting for one if none is left, and never grants this process more than
+// the quota (see processUse). It fails at once, without taking a token,
+// when ctx has already ended or when the wait would outlast ctx's deadline;
+// the error then wraps context.DeadlineExceeded.
 func (l *Limiter) Wait(ctx context.Context, sellerID, action string) error {
 	limit, ok := l.limit(action)
 	if !ok {
 		return ctx.Err()
 	}
-	if time.Now().UnixNano() < l.downUntil.Load() {
-		return l.unavailable(ctx, sellerID, action, nil)
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	key := l.key(sellerID, action)
+	own := l.own.bucket(key, action)
 	for {
+		// A request this process may not send yet takes no token of the
+		// fleet.
+		if err := untilFree(ctx, own, action); err != nil {
+			return err
+		}
+		spent, err := l.waitShared(ctx, key, limit, sellerID, action)
+		if err != nil {
+			return err
+		}
+		if own.Allow() {
+			return nil
+		}
+		// A concurrent call took the token untilFree saw.
+		if spent {
+			return take(ctx, own, action)
+		}
+		// With the default fallback, wait again: Redis may be back by then.
+	}
+}
+
+// waitShared takes a token from Redis, waiting for one if none is left, or
+// from the caller's fallback when Redis cannot be reached; spent reports
+// whether it did (the default fallback has none to take: it is the
+// process's own bucket).
+func (l *Limiter) waitShared(ctx context.Context, key string, limit redis_rate.Limit, sellerID, action string) (spent bool, err error) {
+	for {
+		if time.Now().UnixNano() < l.downUntil.Load() {
+			return l.unavailable(ctx, sellerID, action, nil)
+		}
 		res, err := l.rl.Allow(ctx, key, limit)
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return cerr
+				return false, cerr
 			}
 			return l.unavailable(ctx, sellerID, action, err)
 		}
 		if res.Allowed > 0 {
-			return nil
+			return true, nil
 		}
-		d := res.RetryAfter
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-			return fmt.Errorf("%w: the %s quota allows the next request in %v", context.DeadlineExceeded, action, d.Round(time.Millisecond))
-		}
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := sleep(ctx, res.RetryAfter, action); err != nil {
+			return false, err
 		}
 	}
 }
 
 // unavailable handles a failed Redis call (err), or a wait while Redis is
 // considered down (err nil): the fallback paces, or the wait fails.
-func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err error) error {
+func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err error) (spent bool, _ error) {
 	if err != nil {
-		l.downUntil.Store(time.Now().Add(l.pause).UnixNano())
-		if l.onError != nil {
-			l.onError(err)
-		}
+		l.markDown(err)
 	} else {
 		err = errors.New("a recent call failed")
 	}
-	if l.fallback == nil {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	switch {
+	case l.failClosed:
+		return false, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	case l.fallback == nil:
+		return false, nil
 	}
-	return l.fallback.Wait(ctx, sellerID, action)
+	return true, l.fallback.Wait(ctx, sellerID, action)
+}
+
+// markDown makes the limiter use the fallback for a while, and reports err.
+func (l *Limiter) markDown(err error) {
+	l.downUntil.Store(time.Now().Add(l.pause).UnixNano())
+	if l.onError != nil {
+		l.onError(err)
+	}
 }
 
 // throttledTimeout bounds the Redis call of Throttled, which has no context.
 const throttledTimeout = 2 * time.Second
 
-// Throttled empties the shared bucket of sellerID and action: MWS's bucket
-// is empty, so every process waits for the next token.
+// Throttled empties the shared bucket of sellerID and action, and this
+// process's own: MWS's bucket is empty, so every process waits for the
+// next token.
 func (l *Limiter) Throttled(sellerID, action string) {
 	limit, ok := l.limit(action)
 	if !ok {
 		return
 	}
-	if time.Now().UnixNano() >= l.downUntil.Load() {
-		ctx, cancel := context.WithTimeout(context.Background(), throttledTimeout)
-		defer cancel()
-		_, err := l.rl.AllowAtMost(ctx, l.key(sellerID, action), limit, limit.Burst)
-		if err == nil {
-			return
-		}
-		l.downUntil.Store(time.Now().Add(l.pause).UnixNano())
-		if l.onError != nil {
-			l.onError(err)
-		}
-	}
+	key := l.key(sellerID, action)
+	drain(l.own.bucket(key, action))
 	if o, ok := l.fallback.(amazonpay.ThrottleObserver); ok {
 		o.Throttled(sellerID, action)
+	}
+	if time.Now().UnixNano() < l.downUntil.Load() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), throttledTimeout)
+	defer cancel()
+	if _, err := l.rl.AllowAtMost(ctx, key, limit, limit.Burst); err != nil {
+		l.markDown(err)
 	}
 }
