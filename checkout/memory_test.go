@@ -12,11 +12,6 @@ func TestMemoryStore(t *testing.T) {
 	checkouttest.TestStore(t, func(*testing.T) checkout.Store { return checkout.NewMemoryStore() })
 }
 
-// The crash suites on the memory store.
-func TestMemoryStoreCrashPoints(t *testing.T) {
-	checkouttest.TestCrashPoints(t, func(*testing.T) checkout.Store { return checkout.NewMemoryStore() })
-}
-
 // 64 goroutines drive 500 checkouts with faults, double returns and
 // notifications applied twice in a shuffled order.
 func TestMemoryStoreConcurrentCheckouts(t *testing.T) {
