@@ -53,7 +53,9 @@
 // ended mid-call, a store write after Amazon's answer that failed — leaves
 // the payment with its reference id for Reconcile, and the page gets
 // NextPending. Reconcile settles it by repeating the same call or reading
-// Get*Details, never by a new attempt.
+// Get*Details, never by a new attempt. CRASHPOINTS.md, beside this
+// package's source, lists every crash point the tests kill a process at
+// and what the store and Amazon held after the restart's Reconcile.
 //
 // # Declines
 //

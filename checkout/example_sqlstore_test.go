@@ -37,7 +37,7 @@ func ExampleNewSQLStore() {
 // modernc.org/sqlite (which registers "sqlite"):
 func ExampleSQLStore_Migrate() {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:/var/lib/shop/shop.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+	db, err := sql.Open("sqlite", "file:/var/lib/shop/shop.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		log.Fatal(err)
 	}

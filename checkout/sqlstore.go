@@ -48,24 +48,32 @@ func (d Dialect) String() string {
 // Timestamp keeps microseconds (Amazon Pay's have milliseconds).
 //
 // On SQLite every write is a BEGIN IMMEDIATE transaction, so that two
-// writers never both read and then both try to write. When the database is
-// locked (SQLITE_BUSY) the store tries again for up to five seconds or
-// until the context ends, but a driver-level busy timeout waits better
-// than polling does; use a file database in WAL mode with one. With
-// modernc.org/sqlite:
+// writers never both read and then both try to write, and the writes of
+// one SQLStore take turns in the process (SQLite has one writer at a time,
+// and its busy handler lets a waiter starve under many writers): share one
+// SQLStore per database in a process. When the database is locked by
+// another process (SQLITE_BUSY) the store tries again for up to five
+// seconds or until the context ends, but a driver-level busy timeout waits
+// better than polling does; use a file database in WAL mode with one. With
+// modernc.org/sqlite (the connection string the tests and the example
+// shop use):
 //
-//	db, err := sql.Open("sqlite", "file:/var/lib/shop/shop.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+//	db, err := sql.Open("sqlite", "file:/var/lib/shop/shop.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 //
 // and with github.com/mattn/go-sqlite3,
-// "file:/var/lib/shop/shop.db?_busy_timeout=5000&_journal_mode=WAL". An
-// in-memory database (":memory:") is one database per connection of the
-// pool: do not use it. Keep SQLite's default synchronous=FULL: a payment's
-// record must be on disk before the Amazon call it was written ahead of.
+// "file:/var/lib/shop/shop.db?_busy_timeout=10000&_journal_mode=WAL". The
+// driver's transaction mode (modernc's _txlock) does not matter: the store
+// issues BEGIN IMMEDIATE itself. An in-memory database (":memory:") is one
+// database per connection of the pool: do not use it. Keep SQLite's
+// default synchronous=FULL: a payment's record must be on disk before the
+// Amazon call it was written ahead of.
 type SQLStore struct {
 	db      *sql.DB
 	dialect Dialect
 	q       queries
 	err     error // why the store cannot work: every method returns it
+	// writeTurn is held by the one write of this store running on SQLite.
+	writeTurn chan struct{}
 }
 
 // NewSQLStore returns a Store on db, which must already hold the tables:
@@ -80,6 +88,7 @@ func NewSQLStore(db *sql.DB, dialect Dialect) *SQLStore {
 		s.err = fmt.Errorf("checkout: NewSQLStore with an unknown dialect %v", dialect)
 	default:
 		s.q = newQueries(dialect)
+		s.writeTurn = make(chan struct{}, 1)
 	}
 	return s
 }

@@ -159,3 +159,11 @@ func TestDialectMigrations(t *testing.T) {
 		t.Error("migrations of Dialect(0): no error")
 	}
 }
+
+// List of no states lists nothing, without asking the database.
+func TestSQLStoreListNoStates(t *testing.T) {
+	list, err := NewSQLStore(new(sql.DB), SQLite).List(context.Background(), nil, 0)
+	if err != nil || list != nil {
+		t.Fatalf("List(nil) = %v, %v; want nothing", list, err)
+	}
+}

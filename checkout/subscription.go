@@ -140,7 +140,8 @@ func (p *Payments) ChargeSubscriptions(ctx context.Context, period string) (*Cha
 	var charges []amazonpay.BillingAgreementCharge
 	byBA := map[string]*Payment{}
 	for _, s := range subs {
-		if s.Kind != KindSubscription || s.AmazonState == string(amazonpay.BillingAgreementClosed) || s.AmazonState == string(amazonpay.BillingAgreementCanceled) {
+		// AmazonState carries the reason code ("Closed (BuyerCanceled)").
+		if s.Kind != KindSubscription || objectEnded(s.AmazonState) {
 			continue
 		}
 		if c := s.charge(period); c != nil && c.Outcome == amazonpay.ChargeCharged {

@@ -1,6 +1,7 @@
 package checkout_test
 
 import (
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,4 +98,65 @@ func TestSubscriptionFirstChargeDeclined(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, checkout.NextPaid, out.Next, "%+v", out.Payment)
 	assert.Equal(t, 1, e.sb.MoneyMovements().Captures)
+}
+
+// The buyer closes the billing agreement in their Amazon account; its
+// notification reaches the IPN endpoint: the subscription records it and
+// ChargeSubscriptions charges it no more (no call for it at all).
+func TestChargeSubscriptionsSkipsAClosedAgreement(t *testing.T) {
+	e := newEnv(t, checkout.Config{})
+	ipn := httptest.NewServer(amazonpay.NewNotificationHandler(e.sb.NotificationVerifier(), e.p.Apply))
+	t.Cleanup(ipn.Close)
+	e.sb.AddNotificationURL(ipn.URL)
+	ba, out := e.subscribe("sub-1", amazonpaytest.PaymentMethodSCAPass)
+	require.Equal(t, checkout.NextPaid, out.Next)
+	require.NoError(t, e.sb.BuyerCancelBillingAgreement(ba))
+	require.NoError(t, e.sb.WaitNotifications(ctx))
+
+	got, err := e.p.Get(ctx, "sub-1")
+	require.NoError(t, err)
+	assert.Equal(t, checkout.StatePaid, got.State, "recorded on a paid payment, not canceled")
+	assert.Equal(t, "Closed (BuyerCanceled)", got.AmazonState)
+	n := len(e.sb.RequestsFor("AuthorizeOnBillingAgreement"))
+	rep, err := e.p.ChargeSubscriptions(ctx, "2027-01")
+	require.NoError(t, err)
+	assert.Equal(t, checkout.ChargeReport{Period: "2027-01", Errors: map[string]error{}}, *rep)
+	assert.Len(t, e.sb.RequestsFor("AuthorizeOnBillingAgreement"), n, "nothing sent for a closed agreement")
+	assert.Equal(t, 1, e.sb.MoneyMovements().Captures)
+}
+
+// A monthly charge declined (the buyer's card was replaced by an invalid
+// one) is recorded with its reason; running the period again repeats the
+// same charge (same reference id) and records nothing new; after the
+// buyer fixes the method, a later period charges.
+func TestChargeSubscriptionsDeclined(t *testing.T) {
+	e := newEnv(t, checkout.Config{})
+	ba, out := e.subscribe("sub-1", amazonpaytest.PaymentMethodSCAPass)
+	require.Equal(t, checkout.NextPaid, out.Next)
+	require.NoError(t, e.sb.SelectPaymentMethod(ba, amazonpaytest.PaymentMethodInvalid))
+
+	rep, err := e.p.ChargeSubscriptions(ctx, "2027-01")
+	require.NoError(t, err)
+	assert.Equal(t, 0, rep.Charged)
+	assert.Equal(t, 1, rep.Declined+rep.NeedsBuyer, "%+v", rep)
+	got, err := e.p.Get(ctx, "sub-1")
+	require.NoError(t, err)
+	require.Len(t, got.Charges, 1)
+	c := got.Charges[0]
+	assert.Equal(t, "2027-01", c.Period)
+	assert.NotEqual(t, amazonpay.ChargeCharged, c.Outcome)
+	assert.Equal(t, "InvalidPaymentMethod", c.ReasonCode)
+	assert.Equal(t, eur("9.99"), c.Amount)
+	assert.Equal(t, amazonpay.ChargeReferenceID(ba, "2027-01"), c.AuthorizationReferenceID)
+
+	again, err := e.p.ChargeSubscriptions(ctx, "2027-01")
+	require.NoError(t, err)
+	assert.Equal(t, rep, again)
+	after, err := e.p.Get(ctx, "sub-1")
+	require.NoError(t, err)
+	assert.Equal(t, got.Version, after.Version, "the same outcome is no change")
+	for _, r := range e.sb.RequestsFor("AuthorizeOnBillingAgreement")[1:] {
+		assert.Equal(t, c.AuthorizationReferenceID, r.Params.Get("AuthorizationReferenceId"))
+	}
+	assert.Equal(t, 1, e.sb.MoneyMovements().Captures, "only the first month")
 }

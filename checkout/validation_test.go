@@ -97,6 +97,14 @@ func TestBadInputRefusedBeforeAnyIO(t *testing.T) {
 			_, err := e.p.Return(ctx, map[string][]string{"payment": {"a"}, "nonce": {nonce}})
 			return err
 		}},
+		{"Return payment with a space", "payment", func() error {
+			_, err := e.p.Return(ctx, map[string][]string{"payment": {"a b"}, "nonce": {nonce}, "AuthenticationStatus": {"Success"}})
+			return err
+		}},
+		{"ConfirmSubscription no id", "ID", func() error {
+			_, err := e.p.ConfirmSubscription(ctx, checkout.Subscription{BillingAgreementID: "C02-1234567-1234567", FirstCharge: &price})
+			return err
+		}},
 		{"Get no id", "ID", func() error { _, err := e.p.Get(ctx, ""); return err }},
 		{"ChargeSubscriptions no period", "period", func() error { _, err := e.p.ChargeSubscriptions(ctx, ""); return err }},
 	} {

@@ -37,12 +37,19 @@ import (
 // and its authorization; at most one capture per payment, of exactly the
 // confirmed total; no authorization left Open; every
 // AuthorizationReferenceId sent belongs to an attempt the store counted,
-// one authorization each; nothing in flight in the store. A table of every
-// crash point and what the store and the sandbox held is logged.
+// one authorization each; nothing in flight in the store. The table of
+// every crash point (CrashPointTable's) is logged.
 func TestCrashPoints(t *testing.T, newStore func(t *testing.T) checkout.Store) {
 	t.Helper()
-	var table []string
-	points := 0
+	rows := crashPoints(t, newStore)
+	t.Logf("%d crash points (point → store, then sandbox, after reconcile):\n%s", len(rows), crashTable(rows))
+}
+
+// crashPoints runs every crash point of every flow as a subtest and
+// returns their rows, in order.
+func crashPoints(t *testing.T, newStore func(t *testing.T) checkout.Store) []crashRow {
+	t.Helper()
+	var rows []crashRow
 	for _, f := range crashFlows() {
 		events := runCrashFlow(t, f, checkout.NewMemoryStore(), &killSwitch{}).events
 		if len(events) == 0 {
@@ -51,18 +58,18 @@ func TestCrashPoints(t *testing.T, newStore func(t *testing.T) checkout.Store) {
 		for i, ev := range events {
 			for _, mode := range []string{crashBefore, crashAfter} {
 				name := fmt.Sprintf("%s/%02d-%s-%s", f.name, i+1, mode, strings.ReplaceAll(ev, " ", "_"))
-				points++
 				t.Run(name, func(t *testing.T) {
 					row := crashPoint(t, f, newStore(t), i+1, mode)
-					table = append(table, fmt.Sprintf("%-58s %s", name, row))
+					row.flow, row.event = f.name, i+1
+					rows = append(rows, row)
 				})
 			}
 		}
 	}
-	if points < 40 {
-		t.Errorf("only %d crash points", points)
+	if len(rows) < 40 {
+		t.Errorf("only %d crash points", len(rows))
 	}
-	t.Logf("%d crash points (point → store, then sandbox, after reconcile):\n%s", points, strings.Join(table, "\n"))
+	return rows
 }
 
 // crashFlow is one Confirmation Flow, as steps a shop and its buyer take.
@@ -190,26 +197,30 @@ func runCrashFlow(t *testing.T, f crashFlow, store checkout.Store, k *killSwitch
 
 // crashPoint runs f, killing the process at event at in mode, restarts
 // and checks the invariants. It returns the table row.
-func crashPoint(t *testing.T, f crashFlow, store checkout.Store, at int, mode string) string {
+func crashPoint(t *testing.T, f crashFlow, store checkout.Store, at int, mode string) crashRow {
 	t.Helper()
 	ctx := context.Background()
 	r := newCrashRun(t, f, store)
 	k := &killSwitch{at: at, mode: mode}
 	r.start(t, f, k)
 	failed := len(f.steps)
+	var row crashRow
 	for i, s := range f.steps {
+		r.last = nil
 		err := s.run(r)
 		if k.isDead() || err != nil {
 			if !k.isDead() {
 				t.Fatalf("step %s failed without a crash: %v", s.name, err)
 			}
 			failed = i
+			row.step, row.sawAtCrash = s.name, buyerSaw(r.last, err)
 			break
 		}
 	}
 	if !k.isDead() {
 		t.Fatalf("the process was not killed at event %d", at)
 	}
+	row.point = k.killed
 
 	// The restart: a fresh process on the same store with a healthy client.
 	r.start(t, f, nil)
@@ -217,7 +228,9 @@ func crashPoint(t *testing.T, f crashFlow, store checkout.Store, at int, mode st
 	if err != nil {
 		t.Fatalf("Reconcile: %v", err)
 	}
-	for _, s := range f.steps[failed:] {
+	row.reconciled, row.afterReconcile = rep.Checked, storeSummary(ctx, r.store)
+	steps := f.steps[failed:]
+	for _, s := range steps {
 		if err := s.run(r); err != nil {
 			t.Fatalf("after the restart, %s: %v", s.name, err)
 		}
@@ -240,22 +253,12 @@ func crashPoint(t *testing.T, f crashFlow, store checkout.Store, at int, mode st
 		t.Errorf("payment %s (%s), want paid", pay.State, pay.Reason)
 	}
 	checkSandbox(t, r.sb, r.store, []string{crashPaymentID})
-	return fmt.Sprintf("died at %-34q reconciled %d | store: %s attempt %d | sandbox: %s",
-		k.killed, rep.Checked, pay.State, pay.Attempt, sandboxSummary(r.sb))
-}
-
-// sandboxSummary says what the sandbox holds: each authorization and
-// capture with its state.
-func sandboxSummary(sb *amazonpaytest.Server) string {
-	var parts []string
-	for _, kind := range []amazonpaytest.Kind{amazonpaytest.KindAuthorization, amazonpaytest.KindCapture} {
-		var states []string
-		for _, o := range sb.Objects(kind) {
-			states = append(states, o.State)
-		}
-		parts = append(parts, fmt.Sprintf("%s %v", strings.ToLower(string(kind)), states))
+	for _, s := range steps {
+		row.nextSteps = append(row.nextSteps, s.name)
 	}
-	return strings.Join(parts, ", ")
+	row.atEnd, row.sawAtEnd = storeSummary(ctx, r.store), buyerSaw(r.last, nil)
+	row.sandbox = sandboxMoney(r.sb)
+	return row
 }
 
 // amazonMoney is what the sandbox holds for one payment.

@@ -15,6 +15,8 @@
 //     failed write after Amazon's answer), then reconciles with a fresh
 //     checkout.Payments on the same store and checks against the sandbox's
 //     records that no order is lost and nothing is charged twice.
+//     CrashPointTable runs the same and returns the table of what every
+//     crash point did (checkout/CRASHPOINTS.md is the memory store's).
 //   - TestConcurrentCheckouts: many goroutines drive many checkouts with
 //     random faults, duplicated and reordered notifications and double
 //     returns, with the same invariants.

@@ -9,8 +9,9 @@ import (
 )
 
 // sqliteRecommended is the connection string SQLStore's godoc tells users
-// of modernc.org/sqlite to use: a busy timeout and WAL.
-const sqliteRecommended = "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"
+// of modernc.org/sqlite to use, and the one examples/shop opens its file
+// with: a busy timeout and WAL.
+const sqliteRecommended = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"
 
 // sqliteDB opens a new SQLite file database with the connection string's
 // query (sqliteRecommended, or "" for SQLite's defaults: a rollback
