@@ -135,7 +135,6 @@ type orderRef struct {
 	viaBA      *billingAgreement // set for the child of AuthorizeOnBillingAgreement
 	captured   int64             // captured amount, all captures that are not declined
 	capAuths   int               // authorizations with a capture
-	suffixes   map[string]bool
 }
 
 type sellerOrderAttrs struct {
@@ -279,12 +278,12 @@ func (h *Handler) newBillingAgreementID() string {
 }
 
 // newSuffix returns a fresh 6-digit suffix for an authorization, capture or
-// refund id of o (spec §8.1: <OROid>-A123456).
+// refund id of o (spec §8.1: <OROid>-A123456). The ids of the objects
+// themselves tell which are taken: an order reference keeps no set of its own.
 func (h *Handler) newSuffix(o *orderRef, letter string) string {
 	for {
 		s := fmt.Sprintf("%06d", h.rng.IntN(1e6))
-		if !o.suffixes[letter+s] {
-			o.suffixes[letter+s] = true
+		if h.kindOf(o.id+"-"+letter+s) == "" {
 			return s
 		}
 	}
@@ -306,7 +305,7 @@ func (h *Handler) newOrderRef(seller string, b buyerSide) *orderRef {
 	if b.language == "" {
 		b.language = h.language()
 	}
-	o := &orderRef{buyerSide: b, seller: seller, id: h.newOrderRefID(), created: h.now, suffixes: map[string]bool{}}
+	o := &orderRef{buyerSide: b, seller: seller, id: h.newOrderRefID(), created: h.now}
 	o.status.owner = o
 	h.setStatus(&o.status, stDraft, "", "")
 	h.oros[o.id] = o

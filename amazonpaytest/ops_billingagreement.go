@@ -173,7 +173,9 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 	ba.spent[periodKey(h.now)] += r.amount.units
 	a := h.createAuthorization(o, r, h.planAuthorization(&ba.buyerSide, r.sim, r.amount))
 	h.closeOrderRef(o, rcMaxAuthorizationsProcessed, "")
-	return c.remember(refAuthorization, r.ref, ba.id, &xResult{AuthorizationDetails: h.xAuthorization(a), AmazonOrderReferenceID: o.id})
+	rp := h.replayOf(a, nil)
+	rp.orderReference = true
+	return c.remember(refAuthorization, r.ref, ba.id, rp)
 }
 
 func opCloseBillingAgreement(c *call) *xResult {

@@ -94,7 +94,7 @@ func opAuthorize(c *call) *xResult {
 			r.amount, formatUnits(limit, o.total.currency))
 	}
 	a := h.createAuthorization(o, r, h.planAuthorization(&o.buyerSide, r.sim, r.amount))
-	return c.remember(refAuthorization, r.ref, o.id, &xResult{AuthorizationDetails: h.xAuthorization(a)})
+	return c.remember(refAuthorization, r.ref, o.id, h.replayOf(a, nil))
 }
 
 // authPlan is the outcome an authorization will have.
@@ -228,10 +228,9 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 	if a.captureNow {
 		suffix := a.id[len(a.id)-6:]
 		id := o.id + "-C" + suffix
-		if o.suffixes["C"+suffix] {
+		if h.kindOf(id) != "" {
 			id = o.id + "-C" + h.newSuffix(o, "C")
 		}
-		o.suffixes["C"+suffix] = true
 		cp := h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
 		cp.credits = numberCredits(cp.id, "P", a.credits)
 		h.addCredits(cp)
@@ -294,7 +293,7 @@ func opCapture(c *call) *xResult {
 	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
 	cp.credits = numberCredits(cp.id, "P", credits)
 	h.addCredits(cp)
-	return c.remember(refCapture, ref, a.id, &xResult{CaptureDetails: h.xCapture(cp)})
+	return c.remember(refCapture, ref, a.id, h.replayOf(cp, nil))
 }
 
 // addCapture records a capture of a. A capture that is not declined
@@ -396,7 +395,7 @@ func opRefund(c *call) *xResult {
 	for i, pc := range r.credits {
 		h.addReversal(reversed[i], pc.id, ref, "", pc.amount)
 	}
-	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
+	return c.remember(refRefund, ref, cp.id, h.replayOf(r, nil))
 }
 
 // newRefund makes a Pending refund of cp, settled after the processing

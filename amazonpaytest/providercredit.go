@@ -139,7 +139,7 @@ func opReverseProviderCredit(c *call) *xResult {
 	}
 	checkReversal(cr, amount)
 	r := c.h.addReversal(cr, fmt.Sprintf("%s-V%02d", cr.id, len(cr.reversals)+1), ref, note, amount)
-	return c.remember(refCreditReversal, ref, cr.id, &xResult{ProviderCreditReversalDetails: c.h.xProviderCreditReversal(r)})
+	return c.remember(refCreditReversal, ref, cr.id, c.h.replayOf(r, &xResult{ProviderCreditReversalDetails: c.h.xProviderCreditReversal(r)}))
 }
 
 // AmazonDeclineProviderCredit is Amazon declining a Pending provider credit
