@@ -12,7 +12,9 @@ import "net/url"
 const DefaultKeep = 10000
 
 // WithKeep sets how many entries the request log (Requests) and the
-// notification deliveries (Notifications) keep each (default DefaultKeep).
+// notification deliveries (Notifications) keep each (default DefaultKeep),
+// and how many notifications may wait to be sent: a request that finds
+// the queue full answers once there is room again (back-pressure).
 // Older ones are dropped, oldest first; nothing else is: objects, their
 // states and idempotency records stay, so every id still answers. n ≤ 0
 // means DefaultKeep.

@@ -223,6 +223,7 @@ func NewHandler(opts ...Option) *Handler {
 		revokedTokens:    map[string]string{},
 	}
 	h.notify.deliveries.max = cfg.keep
+	h.notify.maxQueued = cfg.keep
 	return h
 }
 
@@ -278,6 +279,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	perr := r.ParseForm()
 	rep := h.handleAPI(r, perr)
+	h.notify.waitRoom(r.Context())
 	h.deliver(w, r, rep)
 }
 
