@@ -27,17 +27,27 @@ const (
 	refRefund        refKind = "RefundReferenceId"
 )
 
-type refKey struct {
-	seller string
-	kind   refKind
-	id     string
+// refKey is a hash of the seller, the kind and the reference id: the
+// sandbox keeps one record per reference id ever used, so the key is
+// kept small (a collision of 128-bit hashes does not happen).
+type refKey [16]byte
+
+func newRefKey(seller string, kind refKind, id string) refKey {
+	sum := sha256.Sum256([]byte(seller + "\x00" + string(kind) + "\x00" + id))
+	return refKey(sum[:16])
+}
+
+// paramsHash is the hash of canonical(p): a retry has the same.
+func paramsHash(p url.Values) [16]byte {
+	sum := sha256.Sum256([]byte(canonical(p)))
+	return [16]byte(sum[:16])
 }
 
 // refRecord remembers the request that first used a reference id and the
 // result it got.
 type refRecord struct {
 	action, target string
-	params         [sha256.Size]byte // of canonical(p): a retry has the same
+	params         [16]byte // paramsHash
 	reply          replay
 }
 
@@ -48,15 +58,14 @@ type refRecord struct {
 // for everything else, which never changes once the reply is made.
 // Results of other kinds (credit reversals, rare) are kept whole.
 type replay struct {
-	obj            any // *authorization, *capture or *refund
-	whole          *xResult
+	obj            any // *authorization, *capture or *refund; or the whole *xResult
 	state, reason  string
 	desc           string
-	updated        time.Time
+	updated        int64 // UnixNano
 	units          int64 // captured (authorization) or refunded (capture)
-	children       int   // captures or refunds
 	softDecline    *bool
 	billing        *amazonpay.Address // the allow-listed AuthorizationBillingAddress's source
+	children       int32              // captures or refunds
 	orderReference bool               // the result names the order reference (AuthorizeOnBillingAgreement)
 }
 
@@ -67,26 +76,25 @@ func (h *Handler) replayOf(obj any, res *xResult) replay {
 	r := replay{obj: obj}
 	switch o := obj.(type) {
 	case *authorization:
-		s, r.units, r.children, r.softDecline = o.status, o.captured, len(o.captures), o.softDecline
+		s, r.units, r.children, r.softDecline = o.status, o.captured, int32(len(o.captures)), o.softDecline
 		r.billing = o.oro.billingAddress()
 	case *capture:
-		s, r.units, r.children = o.status, o.refunded, len(o.refunds)
+		s, r.units, r.children = o.status, o.refunded, int32(len(o.refunds))
 	case *refund:
 		s = o.status
 	default:
-		return replay{whole: res}
+		return replay{obj: res}
 	}
-	r.state, r.reason, r.desc, r.updated = s.State, s.Reason, s.Desc, s.Updated
+	r.state, r.reason, r.desc, r.updated = s.State, s.Reason, s.Desc, s.Updated.UnixNano()
 	return r
 }
 
 // result renders the reply r recorded.
 func (h *Handler) result(r replay) *xResult {
-	if r.whole != nil {
-		return r.whole
-	}
-	then := xStatusOf(status{State: r.state, Reason: r.reason, Desc: r.desc, Updated: r.updated})
+	then := xStatusOf(status{State: r.state, Reason: r.reason, Desc: r.desc, Updated: time.Unix(0, r.updated).UTC()})
 	switch o := r.obj.(type) {
+	case *xResult:
+		return o
 	case *authorization:
 		x := h.xAuthorization(o)
 		x.AuthorizationStatus, x.CapturedAmount, x.SoftDecline = then, zeroOr(r.units, o.amount.currency), r.softDecline
@@ -114,7 +122,7 @@ func (h *Handler) result(r replay) *xResult {
 
 // firstIDs is the IdList as it was when it had n members: ids are only
 // ever appended.
-func firstIDs(ids []string, n int) []string {
+func firstIDs(ids []string, n int32) []string {
 	if n == 0 {
 		return nil
 	}
@@ -126,14 +134,14 @@ func firstIDs(ids []string, n int) []string {
 // id was used for another kind of request or target (DuplicateReferenceId)
 // or with other parameters (DuplicateRequest).
 func (c *call) reuse(kind refKind, ref, target string) *xResult {
-	rec := c.h.refs[refKey{c.seller, kind, ref}]
+	rec := c.h.refs[newRefKey(c.seller, kind, ref)]
 	if rec == nil {
 		return nil
 	}
 	if rec.action != c.action || rec.target != target {
 		fail(400, "DuplicateReferenceId", "The %s %s has already been used in another request.", kind, ref)
 	}
-	if rec.params != sha256.Sum256([]byte(canonical(c.p))) {
+	if rec.params != paramsHash(c.p) {
 		fail(400, "DuplicateRequest", "A request with the %s %s and different parameters has already been processed.", kind, ref)
 	}
 	return c.h.result(rec.reply)
@@ -142,7 +150,7 @@ func (c *call) reuse(kind refKind, ref, target string) *xResult {
 // remember records the reference id of a call that took effect, with the
 // reply r it answers, and returns that reply's result.
 func (c *call) remember(kind refKind, ref, target string, r replay) *xResult {
-	c.h.refs[refKey{c.seller, kind, ref}] = &refRecord{action: c.action, target: target, params: sha256.Sum256([]byte(canonical(c.p))), reply: r}
+	c.h.refs[newRefKey(c.seller, kind, ref)] = &refRecord{action: c.action, target: target, params: paramsHash(c.p), reply: r}
 	return c.h.result(r)
 }
 

@@ -24,7 +24,7 @@ func (h *Handler) Requests() []Request {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := make([]Request, 0, h.log.len())
-	h.log.each(func(l loggedRequest) { out = append(out, l.request()) })
+	h.log.each(func(l loggedRequest) { out = append(out, h.request(l)) })
 	return out
 }
 

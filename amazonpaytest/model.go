@@ -153,8 +153,7 @@ type authorization struct {
 	amount      money
 	captured    int64
 	captures    []*capture
-	created     time.Time
-	expires     time.Time
+	created     time.Time // ExpirationTimestamp is 30 days later
 	status      status
 	captureNow  bool
 	softDecline *bool

@@ -148,7 +148,7 @@ func (h *Handler) planAuthorization(b *buyerSide, sim *simulation, amount money)
 func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan) *authorization {
 	a := &authorization{
 		id: o.id + "-A" + h.newSuffix(o, "A"), refID: r.ref, oro: o, note: r.note, soft: r.soft,
-		amount: r.amount, created: h.now, expires: h.now.Add(ProductionAuthorizationLifetime), captureNow: r.captureNow,
+		amount: r.amount, created: h.now, captureNow: r.captureNow,
 		credits: r.credits,
 	}
 	a.status.owner = a

@@ -159,7 +159,8 @@ type Handler struct {
 	pcrs          map[string]*provReversal // provider credit reversals
 	revoked       map[string]bool
 	revokedTokens map[string]string
-	strs          interner // one copy of repeated text (intern.go)
+	strs          interner  // one copy of repeated text (intern.go)
+	pairs         pairTable // the recurring parameters of the request log (ring.go)
 
 	notify notifier // Instant Payment Notifications (notify.go)
 }

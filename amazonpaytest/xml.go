@@ -1,6 +1,7 @@
 package amazonpaytest
 
 import (
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"math/rand/v2"
@@ -23,7 +24,24 @@ func newRequestID(r *rand.Rand) string {
 	}
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	return formatRequestID(b)
+}
+
+// formatRequestID writes a request id as MWS does: a UUID in lower case.
+func formatRequestID(b [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// parseRequestID reads what formatRequestID wrote.
+func parseRequestID(s string) (b [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return b, false
+	}
+	h := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:36]
+	if n, err := hex.Decode(b[:], []byte(h)); err != nil || n != 16 || formatRequestID(b) != s {
+		return b, false
+	}
+	return b, true
 }
 
 type xPrice struct {
@@ -464,7 +482,7 @@ func (h *Handler) xAuthorization(a *authorization) *xAuthorizationDetails {
 		CapturedAmount:           zeroOr(a.captured, cur),
 		AuthorizationFee:         price(0, cur),
 		CreationTimestamp:        formatTime(a.created),
-		ExpirationTimestamp:      formatTime(a.expires),
+		ExpirationTimestamp:      formatTime(a.created.Add(ProductionAuthorizationLifetime)),
 		AuthorizationStatus:      xStatusOf(a.status),
 		CaptureNow:               a.captureNow,
 		SoftDescriptor:           softDescriptor(a.soft),
