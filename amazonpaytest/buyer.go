@@ -115,14 +115,13 @@ func TestBuyer() Buyer {
 
 func (b Buyer) side(in *interner) buyerSide {
 	return buyerSide{
-		buyer:    amazonpay.Buyer{Name: in.str(b.Name), Email: in.str(b.Email), Phone: in.str(b.Phone)},
-		userID:   in.str(userID(b.Name, b.Email)),
-		digital:  b.DigitalGoods,
-		isSeller: b.IsSeller,
-		method:   PaymentMethod(in.str(string(b.PaymentMethod))),
-		language: in.str(b.Language),
-		address:  in.addr(b.Address),
-		billing:  in.addr(b.BillingAddress),
+		buyerIdentity: in.identity(amazonpay.Buyer{Name: b.Name, Email: b.Email, Phone: b.Phone}),
+		digital:       b.DigitalGoods,
+		isSeller:      b.IsSeller,
+		method:        PaymentMethod(in.str(string(b.PaymentMethod))),
+		language:      in.str(b.Language),
+		address:       in.addr(b.Address),
+		billing:       in.addr(b.BillingAddress),
 	}
 }
 

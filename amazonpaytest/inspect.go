@@ -106,8 +106,8 @@ func (h *Handler) object(id string) (Object, bool) {
 		if o.total != nil {
 			obj.Amount, obj.CurrencyCode = formatUnits(o.total.units, o.total.currency), o.total.currency
 		}
-		if o.parent != nil {
-			obj.Parent = o.parent.id
+		if p := o.ex().parent; p != nil {
+			obj.Parent = p.id
 		}
 		for _, a := range o.auths {
 			obj.Children = append(obj.Children, a.id)

@@ -20,8 +20,27 @@ const maxInterned = 4096
 // interner holds one copy of each string and address it was given. The
 // caller holds Handler.mu.
 type interner struct {
-	strs  map[string]string
-	addrs map[amazonpay.Address]*amazonpay.Address
+	strs   map[string]string
+	addrs  map[amazonpay.Address]*amazonpay.Address
+	buyers map[amazonpay.Buyer]*buyerIdentity
+}
+
+// identity returns the shared identity of the buyer b.
+func (in *interner) identity(b amazonpay.Buyer) *buyerIdentity {
+	if id, ok := in.buyers[b]; ok {
+		return id
+	}
+	id := &buyerIdentity{
+		buyer:  amazonpay.Buyer{Name: in.str(b.Name), Email: in.str(b.Email), Phone: in.str(b.Phone)},
+		userID: in.str(userID(b.Name, b.Email)),
+	}
+	if len(in.buyers) < maxInterned {
+		if in.buyers == nil {
+			in.buyers = map[amazonpay.Buyer]*buyerIdentity{}
+		}
+		in.buyers[b] = id
+	}
+	return id
 }
 
 // str returns the kept copy of s, keeping a copy of it if there is room.

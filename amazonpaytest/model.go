@@ -95,18 +95,17 @@ type confirmation struct {
 // buyerSide is what the buyer chose in the widgets, shared by order
 // references and billing agreements.
 type buyerSide struct {
-	buyer       amazonpay.Buyer
-	userID      string // Login with Amazon user id
-	address     *amazonpay.Address
-	billing     *amazonpay.Address // the payment method's billing address; nil: address
-	digital     bool
-	isSeller    bool
-	method      PaymentMethod
-	language    string
-	simNotAllow bool   // SandboxSimulation Constraint PaymentMethodNotAllowed
-	simAuthn    string // SandboxSimulation PaymentAuthenticationStatus State
-	confirm     *confirmation
-	authn       authn
+	*buyerIdentity // shared by every object of the same buyer (interner.identity)
+	address        *amazonpay.Address
+	billing        *amazonpay.Address // the payment method's billing address; nil: address
+	digital        bool
+	isSeller       bool
+	method         PaymentMethod
+	language       string
+	simNotAllow    bool   // SandboxSimulation Constraint PaymentMethodNotAllowed
+	simAuthn       string // SandboxSimulation PaymentAuthenticationStatus State
+	confirm        *confirmation
+	authn          authn
 	// authenticated is the amount of the last passed Confirmation Flow.
 	authenticated *money
 	confirmCount  int
@@ -118,23 +117,57 @@ type buyerSide struct {
 	methodStale bool
 }
 
+// buyerIdentity is who the buyer is: never changed once made.
+type buyerIdentity struct {
+	buyer  amazonpay.Buyer
+	userID string // Login with Amazon user id
+}
+
 type orderRef struct {
 	buyerSide
-	seller     string // the seller it belongs to
-	id         string
-	created    time.Time
-	status     status
-	total      *money
+	seller   string // the seller it belongs to
+	id       string
+	created  time.Time
+	status   status
+	total    *money
+	rpa      bool
+	auths    []*authorization
+	captured int64 // captured amount, all captures that are not declined
+	capAuths int   // authorizations with a capture
+	// extra holds what most order references never get; nil until then.
+	extra *orderExtra
+}
+
+// orderExtra is the part of an order reference that a shop sets only
+// sometimes, or that only some order references have: kept apart, so
+// that an order reference without it is small (BenchmarkSandboxGrowth).
+type orderExtra struct {
 	sellerNote string
 	platformID string
 	soa        sellerOrderAttrs
-	rpa        bool
 	psp        *pspAttrs
-	auths      []*authorization
 	parent     *parentRef
 	viaBA      *billingAgreement // set for the child of AuthorizeOnBillingAgreement
-	captured   int64             // captured amount, all captures that are not declined
-	capAuths   int               // authorizations with a capture
+}
+
+// noOrderExtra is what ex reads when an order reference has no extra.
+var noOrderExtra orderExtra
+
+// ex returns o's extra for reading (a zero one if it has none): never
+// write through it; set goes through setEx.
+func (o *orderRef) ex() *orderExtra {
+	if o.extra == nil {
+		return &noOrderExtra
+	}
+	return o.extra
+}
+
+// setEx returns o's extra for writing, making it on first use.
+func (o *orderRef) setEx() *orderExtra {
+	if o.extra == nil {
+		o.extra = &orderExtra{}
+	}
+	return o.extra
 }
 
 type sellerOrderAttrs struct {

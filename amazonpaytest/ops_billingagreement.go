@@ -165,9 +165,8 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 	}
 	o := h.newOrderRef(ba.seller, b)
 	total := r.amount
-	o.total, o.sellerNote, o.platformID, o.soa = &total, note, platform, soa
-	o.parent = &parentRef{id: ba.id, typ: "BillingAgreement"}
-	o.viaBA = ba
+	o.total = &total
+	o.extra = &orderExtra{sellerNote: note, platformID: platform, soa: soa, parent: &parentRef{id: ba.id, typ: "BillingAgreement"}, viaBA: ba}
 	ba.children = append(ba.children, o)
 	h.setStatus(&o.status, stOpen, "", "")
 	ba.spent[periodKey(h.now)] += r.amount.units
@@ -232,7 +231,7 @@ func opCreateOrderReferenceForID(c *call) *xResult {
 	}
 	o := h.newOrderRef(c.seller, b)
 	attrs.apply(o)
-	o.parent = &parentRef{id: id, typ: idType}
+	o.setEx().parent = &parentRef{id: id, typ: idType}
 	if ba != nil {
 		ba.children = append(ba.children, o)
 	}

@@ -70,24 +70,27 @@ func (a orderAttrs) apply(o *orderRef) {
 		o.total = a.total
 	}
 	if a.platformID != "" {
-		o.platformID = a.platformID
+		o.setEx().platformID = a.platformID
 	}
 	if a.hasNote {
-		o.sellerNote = a.note
+		if a.note != "" || o.extra != nil {
+			o.setEx().sellerNote = a.note
+		}
 		applyNoteSimulation(&o.buyerSide, a.sim)
 	}
 	if a.hasSOA {
-		cats := o.soa.Categories
-		o.soa = a.soa
+		x := o.setEx()
+		cats := x.soa.Categories
+		x.soa = a.soa
 		if !a.hasCats {
-			o.soa.Categories = cats
+			x.soa.Categories = cats
 		}
 	}
 	if a.hasRPA {
 		o.rpa = a.rpa
 	}
 	if a.psp != nil {
-		o.psp = a.psp
+		o.setEx().psp = a.psp
 	}
 }
 

@@ -180,15 +180,15 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 	o := a.oro
 	if plan.state == stDeclined {
 		h.setStatus(&a.status, stDeclined, plan.reason, plan.desc)
-		if ba := o.viaBA; ba != nil {
+		if ba := o.ex().viaBA; ba != nil {
 			ba.spent[periodKey(a.created)] -= a.amount.units
 		}
 		switch plan.reason {
 		case rcInvalidPaymentMethod:
 			a.softDecline = plan.softDecline
 			st, b := &o.status, &o.buyerSide
-			if o.viaBA != nil {
-				st, b = &o.viaBA.status, &o.viaBA.buyerSide
+			if ba := o.ex().viaBA; ba != nil {
+				st, b = &ba.status, &ba.buyerSide
 			}
 			h.suspendForMethod(b, st, plan.suspendReason)
 			if plan.updateMins > 0 {
@@ -329,8 +329,8 @@ func (h *Handler) addCapture(a *authorization, id, ref string, amount money, not
 	a.captured = amount.units
 	h.setStatus(&a.status, stClosed, rcMaxCapturesProcessed, "")
 	o := a.oro
-	if o.parent != nil && o.parent.typ == "BillingAgreement" {
-		if ba := h.bas[o.parent.id]; ba != nil {
+	if p := o.ex().parent; p != nil && p.typ == "BillingAgreement" {
+		if ba := h.bas[p.id]; ba != nil {
 			h.captured(ba)
 		}
 	}

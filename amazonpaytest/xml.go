@@ -410,8 +410,8 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 	full := token || wasConfirmed(o.status)
 	x := &xOrderReferenceDetails{
 		AmazonOrderReferenceID:      o.id,
-		SellerNote:                  o.sellerNote,
-		PlatformID:                  o.platformID,
+		SellerNote:                  o.ex().sellerNote,
+		PlatformID:                  o.ex().platformID,
 		Destination:                 xDestinationOf(o.address, full),
 		ReleaseEnvironment:          h.environment(),
 		OrderReferenceStatus:        xStatusOf(o.status),
@@ -430,15 +430,15 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 	if o.total != nil {
 		x.OrderTotal = &xOrderTotal{CurrencyCode: o.total.currency, Amount: formatUnits(o.total.units, o.total.currency)}
 	}
-	if s := o.soa; s.SellerOrderID != "" || s.StoreName != "" || s.CustomInformation != "" || s.SupplementaryData != "" || len(s.Categories) > 0 {
+	if s := o.ex().soa; s.SellerOrderID != "" || s.StoreName != "" || s.CustomInformation != "" || s.SupplementaryData != "" || len(s.Categories) > 0 {
 		x.SellerOrderAttributes = &xSellerOrderAttributes{SellerOrderID: s.SellerOrderID, StoreName: s.StoreName,
 			SupplementaryData: s.SupplementaryData, CustomInformation: s.CustomInformation}
 		if len(s.Categories) > 0 {
 			x.SellerOrderAttributes.OrderItemCategories = &xCategories{OrderItemCategory: s.Categories}
 		}
 	}
-	if o.parent != nil {
-		x.ParentDetails = &xParentDetails{ID: o.parent.id, Type: o.parent.typ}
+	if p := o.ex().parent; p != nil {
+		x.ParentDetails = &xParentDetails{ID: p.id, Type: p.typ}
 	}
 	if len(o.auths) > 0 {
 		x.IDList = &xIDList{}
@@ -446,8 +446,8 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 			x.IDList.Member = append(x.IDList.Member, a.id)
 		}
 	}
-	if o.psp != nil {
-		x.PaymentServiceProviderAttributes = &xPSP{PaymentServiceProviderID: o.psp.ID, PaymentServiceProviderOrderID: o.psp.OrderID}
+	if psp := o.ex().psp; psp != nil {
+		x.PaymentServiceProviderAttributes = &xPSP{PaymentServiceProviderID: psp.ID, PaymentServiceProviderOrderID: psp.OrderID}
 	}
 	x.BillingAddress = h.xBillingAddressOf(&o.buyerSide, token)
 	x.PaymentReference = h.xPaymentReferenceOf(&o.buyerSide, token)
