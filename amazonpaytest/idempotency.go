@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/amazonpay-go/amazonpay"
 )
@@ -58,10 +57,9 @@ type refRecord struct {
 // for everything else, which never changes once the reply is made.
 // Results of other kinds (credit reversals, rare) are kept whole.
 type replay struct {
-	obj            any // *authorization, *capture or *refund; or the whole *xResult
-	state, reason  string
-	desc           string
-	updated        int64 // UnixNano
+	obj            any         // *authorization, *capture or *refund; or the whole *xResult
+	text           *statusText // the status then
+	updated        int64
 	units          int64 // captured (authorization) or refunded (capture)
 	softDecline    *bool
 	billing        *amazonpay.Address // the allow-listed AuthorizationBillingAddress's source
@@ -85,16 +83,17 @@ func (h *Handler) replayOf(obj any, res *xResult) replay {
 	default:
 		return replay{obj: res}
 	}
-	r.state, r.reason, r.desc, r.updated = s.State, s.Reason, s.Desc, s.Updated.UnixNano()
+	r.text, r.updated = s.statusText, s.updated
 	return r
 }
 
 // result renders the reply r recorded.
 func (h *Handler) result(r replay) *xResult {
-	then := xStatusOf(status{State: r.state, Reason: r.reason, Desc: r.desc, Updated: time.Unix(0, r.updated).UTC()})
+	if whole, ok := r.obj.(*xResult); ok {
+		return whole
+	}
+	then := xStatusOf(status{statusText: r.text, updated: r.updated})
 	switch o := r.obj.(type) {
-	case *xResult:
-		return o
 	case *authorization:
 		x := h.xAuthorization(o)
 		x.AuthorizationStatus, x.CapturedAmount, x.SoftDecline = then, zeroOr(r.units, o.amount.currency), r.softDecline

@@ -94,7 +94,7 @@ func (h *Handler) Object(id string) (Object, bool) {
 }
 
 func objectStatus(k Kind, id string, s status) Object {
-	return Object{Kind: k, ID: id, State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc, LastUpdate: s.Updated}
+	return Object{Kind: k, ID: id, State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc, LastUpdate: s.Updated()}
 }
 
 func (h *Handler) object(id string) (Object, bool) {

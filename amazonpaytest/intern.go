@@ -23,6 +23,22 @@ type interner struct {
 	strs   map[string]string
 	addrs  map[amazonpay.Address]*amazonpay.Address
 	buyers map[amazonpay.Buyer]*buyerIdentity
+	texts  map[statusText]*statusText
+}
+
+// status returns the shared copy of t.
+func (in *interner) status(t statusText) *statusText {
+	if k, ok := in.texts[t]; ok {
+		return k
+	}
+	k := &statusText{State: in.str(t.State), Reason: in.str(t.Reason), Desc: in.str(t.Desc)}
+	if len(in.texts) < maxInterned {
+		if in.texts == nil {
+			in.texts = map[statusText]*statusText{}
+		}
+		in.texts[*k] = k
+	}
+	return k
 }
 
 // identity returns the shared identity of the buyer b.

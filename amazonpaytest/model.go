@@ -54,24 +54,44 @@ const (
 	defaultBALimit      = 500 * 100
 )
 
-// status is the state of an object and why.
+// status is the state of an object and why. Its text (state, reason,
+// description) is one of few, so objects share it (interner.status);
+// the time is kept as Unix nanoseconds. Every object's status has its
+// text from the start (newStatus): the zero status has none.
 type status struct {
-	State   string
-	Reason  string
-	Desc    string
-	Updated time.Time
+	*statusText
+	updated int64 // UnixNano of the last change
 	// owner is the object whose status this is (*orderRef, *authorization,
 	// *capture, *refund, *billingAgreement), for its notifications.
 	owner any
 }
 
+// statusText is what a status says; never changed once made.
+type statusText struct {
+	State  string
+	Reason string
+	Desc   string
+}
+
+// noStatus is the text of an object before its first state.
+var noStatus = &statusText{}
+
+// newStatus is the status of owner before its first state.
+func newStatus(owner any) status { return status{statusText: noStatus, owner: owner} }
+
+// Updated is when the status last changed.
+func (s status) Updated() time.Time { return time.Unix(0, s.updated).UTC() }
+
 func (h *Handler) setStatus(s *status, state, reason, desc string) {
+	if s.statusText == nil { // an object made without newStatus
+		s.statusText = noStatus
+	}
 	defer h.statusChanged(s, s.State) // notifies the change (notify.go)
-	*s = status{State: state, Reason: reason, Desc: desc, Updated: h.now, owner: s.owner}
+	*s = status{statusText: h.strs.status(statusText{State: state, Reason: reason, Desc: desc}), updated: h.now.UnixNano(), owner: s.owner}
 }
 
 // authn is where an object stands in the Confirmation Flow.
-type authn int
+type authn uint8
 
 const (
 	authnNone      authn = iota // no flow started since the last confirmation
@@ -98,20 +118,21 @@ type buyerSide struct {
 	*buyerIdentity // shared by every object of the same buyer (interner.identity)
 	address        *amazonpay.Address
 	billing        *amazonpay.Address // the payment method's billing address; nil: address
-	digital        bool
-	isSeller       bool
 	method         PaymentMethod
 	language       string
-	simNotAllow    bool   // SandboxSimulation Constraint PaymentMethodNotAllowed
 	simAuthn       string // SandboxSimulation PaymentAuthenticationStatus State
 	confirm        *confirmation
-	authn          authn
 	// authenticated is the amount of the last passed Confirmation Flow.
 	authenticated *money
 	confirmCount  int
 	// presentment is the currency the buyer chose in the widget (empty:
 	// the order total's); another one raises CurrencyMismatch.
 	presentment string
+	// The small fields together, so that they share one word.
+	authn       authn
+	digital     bool
+	isSeller    bool
+	simNotAllow bool // SandboxSimulation Constraint PaymentMethodNotAllowed
 	// methodStale: suspended for InvalidPaymentMethod and the buyer has
 	// not chosen a payment method since (PaymentMethodNotUpdated).
 	methodStale bool
@@ -338,7 +359,7 @@ func (h *Handler) newOrderRef(seller string, b buyerSide) *orderRef {
 		b.language = h.language()
 	}
 	o := &orderRef{buyerSide: b, seller: seller, id: h.newOrderRefID(), created: h.now}
-	o.status.owner = o
+	o.status = newStatus(o)
 	h.setStatus(&o.status, stDraft, "", "")
 	h.oros[o.id] = o
 	h.order = append(h.order, o.id)
@@ -361,7 +382,7 @@ func (h *Handler) newBillingAgreement(seller string, b buyerSide, consent bool) 
 	}
 	ba := &billingAgreement{buyerSide: b, seller: seller, id: h.newBillingAgreementID(), created: h.now, consent: consent,
 		currency: h.cfg.region.DefaultCurrency(), spent: map[string]int64{}}
-	ba.status.owner = ba
+	ba.status = newStatus(ba)
 	h.setStatus(&ba.status, stDraft, "", "")
 	h.bas[ba.id] = ba
 	h.order = append(h.order, ba.id)

@@ -224,7 +224,7 @@ func opCreateOrderReferenceForID(c *call) *xResult {
 	if !inherit {
 		b.address, b.digital = nil, true
 	}
-	probe := &orderRef{buyerSide: b, status: status{State: stDraft}}
+	probe := &orderRef{buyerSide: b, status: status{statusText: &statusText{State: stDraft}}}
 	attrs.apply(probe)
 	if ids := probe.constraints(); confirmNow && len(ids) > 0 {
 		fail(400, "ConstraintsExist", "The new OrderReference would have constraints %s and cannot be confirmed.", joinConstraints(ids))

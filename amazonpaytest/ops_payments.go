@@ -151,7 +151,7 @@ func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan)
 		amount: r.amount, created: h.now, captureNow: r.captureNow,
 		credits: r.credits,
 	}
-	a.status.owner = a
+	a.status = newStatus(a)
 	h.auths[a.id] = a
 	o.auths = append(o.auths, a)
 	h.order = append(h.order, a.id)
@@ -301,7 +301,7 @@ func opCapture(c *call) *xResult {
 // reference's total.
 func (h *Handler) addCapture(a *authorization, id, ref string, amount money, note, soft string, plan capPlan) *capture {
 	cp := &capture{id: id, refID: ref, auth: a, note: note, soft: soft, amount: amount, created: h.now}
-	cp.status.owner = cp
+	cp.status = newStatus(cp)
 	h.caps[id] = cp
 	a.captures = append(a.captures, cp)
 	h.order = append(h.order, id)
@@ -404,7 +404,7 @@ func (h *Handler) newRefund(cp *capture, ref string, amount money, note, soft st
 	o := cp.auth.oro
 	r := &refund{id: o.id + "-R" + h.newSuffix(o, "R"), refID: ref, capture: cp, note: note, soft: soft, amount: amount,
 		created: h.now, refundType: "SellerInitiated"}
-	r.status.owner = r
+	r.status = newStatus(r)
 	h.refunds[r.id] = r
 	cp.refunds = append(cp.refunds, r)
 	h.order = append(h.order, r.id)

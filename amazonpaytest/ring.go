@@ -58,7 +58,7 @@ func (r *ring[T]) len() int { return len(r.items) }
 // signature method, the currency...) as 3-byte references to the
 // Handler's pairTable.
 type loggedRequest struct {
-	time              time.Time
+	time              int64 // UnixNano of the sandbox time
 	action, errorCode string
 	fault             FaultKind
 	params            string
@@ -75,7 +75,7 @@ func (h *Handler) logRequest(rec Request) {
 		panic("amazonpaytest: a request id not made by newRequestID: " + rec.RequestID)
 	}
 	h.log.add(loggedRequest{
-		time: rec.Time, action: h.strs.str(rec.Action), errorCode: rec.ErrorCode, fault: rec.Fault,
+		time: rec.Time.UnixNano(), action: h.strs.str(rec.Action), errorCode: rec.ErrorCode, fault: rec.Fault,
 		params: h.pairs.encode(rec.Params.Encode()), requestID: id, status: int16(rec.Status),
 		signatureValid: rec.SignatureValid, applied: rec.Applied,
 	})
@@ -84,7 +84,7 @@ func (h *Handler) logRequest(rec Request) {
 // request returns the Request of l with its parameters decoded.
 func (h *Handler) request(l loggedRequest) Request {
 	r := Request{
-		Time: l.time, Action: l.action, SignatureValid: l.signatureValid, Status: int(l.status), ErrorCode: l.errorCode,
+		Time: time.Unix(0, l.time).UTC(), Action: l.action, SignatureValid: l.signatureValid, Status: int(l.status), ErrorCode: l.errorCode,
 		RequestID: formatRequestID(l.requestID), Fault: l.fault, Applied: l.applied,
 	}
 	r.Params, _ = url.ParseQuery(h.pairs.decode(l.params)) // it was encoded by url.Values.Encode

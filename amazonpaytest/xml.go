@@ -339,7 +339,7 @@ func marshalError(e *apiError, requestID string) []byte {
 func xStatusOf(s status) xStatus {
 	x := xStatus{State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc}
 	if s.State != stDraft {
-		x.LastUpdateTimestamp = formatTime(s.Updated)
+		x.LastUpdateTimestamp = formatTime(s.Updated())
 	}
 	return x
 }
@@ -347,7 +347,7 @@ func xStatusOf(s status) xStatus {
 func xBAStatusOf(s status) xBAStatus {
 	x := xBAStatus{State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc}
 	if s.State != stDraft {
-		x.LastUpdatedTimestamp = formatTime(s.Updated)
+		x.LastUpdatedTimestamp = formatTime(s.Updated())
 	}
 	return x
 }
