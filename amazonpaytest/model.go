@@ -108,7 +108,6 @@ type confirmation struct {
 	// AuthorizationAmount, or the OrderTotal at confirmation.
 	amount          *money
 	expectImmediate bool
-	at              time.Time
 	gen             int // counts confirmations, to void stale timers
 }
 

@@ -157,8 +157,7 @@ func opConfirmOrderReference(c *call) *xResult {
 		h.setStatus(&o.status, stOpen, "", "")
 	}
 	if amount == nil {
-		total := *o.total
-		amount = &total
+		amount = o.total // shared: a money value is replaced, never changed
 	}
 	h.confirmBuyer(&o.buyerSide, success, failure, amount, eia)
 	if eia {
@@ -197,7 +196,7 @@ func (c *call) returnURLs(failureNeeded bool) (success, failure string) {
 func (h *Handler) confirmBuyer(b *buyerSide, success, failure string, amount *money, eia bool) {
 	b.confirmCount++
 	b.confirm = &confirmation{successURL: success, failureURL: failure, amount: amount,
-		expectImmediate: eia, at: h.now, gen: b.confirmCount}
+		expectImmediate: eia, gen: b.confirmCount}
 	if success != "" {
 		b.authn = authnPending
 	} else if b.authn != authnPassed {
