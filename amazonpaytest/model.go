@@ -190,6 +190,26 @@ func (o *orderRef) setEx() *orderExtra {
 	return o.extra
 }
 
+// creditList is a ProviderCreditList (or ProviderCreditReversalList),
+// nil when empty as for most payments: one word per object instead of a
+// slice's three.
+type creditList struct{ p *[]providerCredit }
+
+func makeCredits(pcs []providerCredit) creditList {
+	if len(pcs) == 0 {
+		return creditList{}
+	}
+	return creditList{&pcs}
+}
+
+// all returns the credits, nil for none.
+func (l creditList) all() []providerCredit {
+	if l.p == nil {
+		return nil
+	}
+	return *l.p
+}
+
 type sellerOrderAttrs struct {
 	SellerOrderID, StoreName, CustomInformation, SupplementaryData string
 	Categories                                                     []string
@@ -210,11 +230,11 @@ type authorization struct {
 	status      status
 	captureNow  bool
 	softDecline *bool
-	credits     []providerCredit // ProviderCreditList, for the CaptureNow capture
+	credits     creditList // ProviderCreditList, for the CaptureNow capture
 }
 
 type capture struct {
-	credits    []providerCredit // ProviderCreditList
+	credits    creditList // ProviderCreditList
 	id, refID  string
 	auth       *authorization
 	note, soft string
@@ -232,9 +252,9 @@ type refund struct {
 	amount     money
 	created    time.Time
 	status     status
-	refundType string           // SellerInitiated, or an Amazon-initiated type
-	credits    []providerCredit // ProviderCreditReversalList
-	sim        *simulation      // the SellerRefundNote simulation, if any
+	refundType string      // SellerInitiated, or an Amazon-initiated type
+	credits    creditList  // ProviderCreditReversalList
+	sim        *simulation // the SellerRefundNote simulation, if any
 }
 
 type billingAgreement struct {

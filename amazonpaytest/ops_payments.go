@@ -149,7 +149,7 @@ func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan)
 	a := &authorization{
 		id: o.id + "-A" + h.newSuffix(o, "A"), refID: r.ref, oro: o, note: r.note, soft: r.soft,
 		amount: r.amount, created: h.now, captureNow: r.captureNow,
-		credits: r.credits,
+		credits: makeCredits(r.credits),
 	}
 	a.status = newStatus(a)
 	h.auths[a.id] = a
@@ -232,7 +232,7 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 			id = o.id + "-C" + h.newSuffix(o, "C")
 		}
 		cp := h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
-		cp.credits = numberCredits(cp.id, "P", a.credits)
+		cp.credits = makeCredits(numberCredits(cp.id, "P", a.credits.all()))
 		h.addCredits(cp)
 	}
 }
@@ -291,7 +291,7 @@ func opCapture(c *call) *xResult {
 		plan = capPlan{state: sim.State, reason: sim.ReasonCode}
 	}
 	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
-	cp.credits = numberCredits(cp.id, "P", credits)
+	cp.credits = makeCredits(numberCredits(cp.id, "P", credits))
 	h.addCredits(cp)
 	return c.remember(refCapture, ref, a.id, h.replayOf(cp, nil))
 }
@@ -391,8 +391,8 @@ func opRefund(c *call) *xResult {
 	}
 	r := h.newRefund(cp, ref, amount, note, soft)
 	r.sim = sim
-	r.credits = numberCredits(r.id, "V", reversals)
-	for i, pc := range r.credits {
+	r.credits = makeCredits(numberCredits(r.id, "V", reversals))
+	for i, pc := range r.credits.all() {
 		h.addReversal(reversed[i], pc.id, ref, "", pc.amount)
 	}
 	return c.remember(refRefund, ref, cp.id, h.replayOf(r, nil))

@@ -43,7 +43,7 @@ func (h *Handler) addCredits(cp *capture) {
 	if cp.status.State == stDeclined {
 		return
 	}
-	for _, pc := range cp.credits {
+	for _, pc := range cp.credits.all() {
 		cr := &provCredit{id: pc.id, seller: cp.auth.oro.seller, providerID: pc.providerID, refID: cp.refID,
 			amount: pc.amount, created: h.now}
 		h.setStatus(&cr.status, stPending, "", "")
@@ -58,7 +58,7 @@ func (h *Handler) addCredits(cp *capture) {
 
 // creditOf returns the capture's credit to provider.
 func (h *Handler) creditOf(cp *capture, provider string) *provCredit {
-	for _, pc := range cp.credits {
+	for _, pc := range cp.credits.all() {
 		if cr := h.pcs[pc.id]; cr != nil && cr.providerID == provider {
 			return cr
 		}

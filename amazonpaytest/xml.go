@@ -513,7 +513,7 @@ func (h *Handler) xCapture(c *capture) *xCaptureDetails {
 	for _, r := range c.refunds {
 		x.IDList.Member = append(x.IDList.Member, r.id)
 	}
-	x.ProviderCreditSummaryList = xCreditSummaries(c.credits)
+	x.ProviderCreditSummaryList = xCreditSummaries(c.credits.all())
 	x.ConvertedAmount, x.ConversionRate, _ = h.conversion(c.amount)
 	return x
 }
@@ -531,7 +531,7 @@ func (h *Handler) xRefund(r *refund) *xRefundDetails {
 		RefundStatus:      xStatusOf(r.status),
 		SoftDescriptor:    softDescriptor(r.soft),
 	}
-	x.ProviderCreditReversalSummaryList = xReversalSummaries(r.credits)
+	x.ProviderCreditReversalSummaryList = xReversalSummaries(r.credits.all())
 	x.ConvertedAmount, x.ConversionRate, _ = h.conversion(r.amount)
 	return x
 }
