@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -475,16 +474,12 @@ func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
 		b.WriteString(kv[0] + "\n" + kv[1] + "\n")
 	}
 	var sig []byte
-	var err error
 	if m.SignatureVersion == "2" {
 		sum := sha256.Sum256([]byte(b.String()))
-		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+		sig = signPKCS1v15(key, crypto.SHA256, sum[:])
 	} else {
 		sum := sha1.Sum([]byte(b.String()))
-		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA1, sum[:])
-	}
-	if err != nil {
-		panic("amazonpaytest: signing a notification: " + err.Error())
+		sig = signPKCS1v15(key, crypto.SHA1, sum[:])
 	}
 	return base64.StdEncoding.EncodeToString(sig)
 }
