@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
@@ -104,7 +103,7 @@ type unsigned struct {
 	m      snsMessage
 	inner  *ipnMessage // the Message to render, nil when m.Message is set
 	doc    xIPNData    // its NotificationData
-	key    *rsa.PrivateKey
+	key    *crtKey
 	ds     []*Delivery
 	signed bool
 }
@@ -462,7 +461,7 @@ func (n *notifier) sign(u *unsigned) {
 // signSNS signs m as SNS does: RSA over "Key\nvalue\n" of Message,
 // MessageId, Timestamp, TopicArn and Type for a Notification (there is no
 // Subject), with SubscribeURL and Token for a confirmation.
-func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
+func signSNS(key *crtKey, m *snsMessage) string {
 	fields := [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"Timestamp", m.Timestamp},
 		{"TopicArn", m.TopicArn}, {"Type", m.Type}}
 	if m.Type != "Notification" {
@@ -476,10 +475,10 @@ func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
 	var sig []byte
 	if m.SignatureVersion == "2" {
 		sum := sha256.Sum256([]byte(b.String()))
-		sig = signPKCS1v15(key, crypto.SHA256, sum[:])
+		sig = key.signPKCS1v15(crypto.SHA256, sum[:])
 	} else {
 		sum := sha1.Sum([]byte(b.String()))
-		sig = signPKCS1v15(key, crypto.SHA1, sum[:])
+		sig = key.signPKCS1v15(crypto.SHA1, sum[:])
 	}
 	return base64.StdEncoding.EncodeToString(sig)
 }

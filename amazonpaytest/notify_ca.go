@@ -70,7 +70,7 @@ func (h *Handler) NotificationVerifier(opts ...amazonpay.NotificationOption) *am
 // notifyPKI is the sandbox's test CA and SNS signing certificate.
 type notifyPKI struct {
 	root, inter, leaf *x509.Certificate
-	key               *rsa.PrivateKey
+	key               *crtKey
 	region            string // the SNS region of the URLs, e.g. eu-west-1
 	certURL           string
 	certPEM           []byte // leaf and intermediate, as SNS serves them
@@ -121,11 +121,10 @@ func newNotifyPKI(start time.Time, region string) (*notifyPKI, error) {
 	// notified checkout, BENCHMARKS.md). Nothing checks the size of SNS's
 	// key: the SDK's verifier (and crypto/rsa, from 1024 bits) accepts it
 	// (TestNotificationKeyVerifiesThroughTheSDK); it is a test key.
-	leafKey, err := rsa.GenerateKey(rand.Reader, snsKeyBits)
+	leafKey, err := rsa.GenerateMultiPrimeKey(rand.Reader, snsPrimes, snsKeyBits) // notify_sign.go
 	if err != nil {
 		return nil, err
 	}
-	leafKey.Precompute() // signPKCS1v15 needs its CRT values
 	ca := func(serial int64, cn string) *x509.Certificate {
 		return &x509.Certificate{
 			SerialNumber: big.NewInt(serial), Subject: pkix.Name{Organization: []string{"amazonpaytest"}, CommonName: cn},
@@ -140,7 +139,7 @@ func newNotifyPKI(start time.Time, region string) (*notifyPKI, error) {
 		}
 		return x509.ParseCertificate(der)
 	}
-	p := &notifyPKI{key: leafKey, region: region}
+	p := &notifyPKI{key: newCRTKey(leafKey), region: region}
 	rootT := ca(1, "amazonpaytest SNS Test Root CA")
 	if p.root, err = create(rootT, rootT, &rootKey.PublicKey, rootKey); err != nil {
 		return nil, err

@@ -14,14 +14,15 @@ import (
 )
 
 // The sandbox's own PKCS #1 v1.5 signatures are byte for byte those of
-// crypto/rsa, for both hashes SNS uses and both key sizes, and verify.
-func TestSignPKCS1v15MatchesCryptoRSA(t *testing.T) {
+// crypto/rsa, for both hashes SNS uses, for the sandbox's key shape and
+// for two-prime keys, and verify with the public key alone.
+func TestCRTKeySignsAsCryptoRSA(t *testing.T) {
 	t.Parallel()
-	for _, bits := range []int{snsKeyBits, 2048} {
-		key, err := rsa.GenerateKey(rand.Reader, bits)
+	for _, shape := range [][2]int{{snsPrimes, snsKeyBits}, {2, 1024}, {2, 2048}, {3, 2048}} {
+		key, err := rsa.GenerateMultiPrimeKey(rand.Reader, shape[0], shape[1])
 		require.NoError(t, err)
-		key.Precompute()
-		for i := range 20 {
+		ck := newCRTKey(key)
+		for i := range 10 {
 			msg := []byte(fmt.Sprint("message ", i))
 			s1, s256 := sha1.Sum(msg), sha256.Sum256(msg)
 			for _, c := range []struct {
@@ -30,8 +31,8 @@ func TestSignPKCS1v15MatchesCryptoRSA(t *testing.T) {
 			}{{crypto.SHA1, s1[:]}, {crypto.SHA256, s256[:]}} {
 				want, err := rsa.SignPKCS1v15(nil, key, c.h, c.d)
 				require.NoError(t, err)
-				got := signPKCS1v15(key, c.h, c.d)
-				assert.Equal(t, want, got, "%d bits, %v, message %d", bits, c.h, i)
+				got := ck.signPKCS1v15(c.h, c.d)
+				assert.Equal(t, want, got, "%v, %v, message %d", shape, c.h, i)
 				assert.NoError(t, rsa.VerifyPKCS1v15(&key.PublicKey, c.h, c.d, got))
 			}
 		}
