@@ -3,11 +3,6 @@ package amazonpaytest
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -430,57 +425,6 @@ func (n *notifier) prepare(p *notifyPKI, m snsMessage) *unsigned {
 		m.SignatureVersion = "1"
 	}
 	return &unsigned{m: m, key: p.key}
-}
-
-// sign signs u once, outside every lock, and gives its deliveries the body.
-func (n *notifier) sign(u *unsigned) {
-	if u.signed {
-		return
-	}
-	if u.inner != nil {
-		u.inner.NotificationData = string(ipnData(u.doc))
-		inner, err := json.Marshal(u.inner)
-		if err != nil {
-			panic("amazonpaytest: notification: " + err.Error())
-		}
-		u.m.Message, u.inner, u.doc = string(inner), nil, xIPNData{}
-	}
-	u.m.Signature = signSNS(u.key, &u.m)
-	body, err := json.MarshalIndent(&u.m, "", "  ")
-	if err != nil {
-		panic("amazonpaytest: notification: " + err.Error())
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	for _, d := range u.ds {
-		d.Body = body
-	}
-	u.signed = true
-}
-
-// signSNS signs m as SNS does: RSA over "Key\nvalue\n" of Message,
-// MessageId, Timestamp, TopicArn and Type for a Notification (there is no
-// Subject), with SubscribeURL and Token for a confirmation.
-func signSNS(key *crtKey, m *snsMessage) string {
-	fields := [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"Timestamp", m.Timestamp},
-		{"TopicArn", m.TopicArn}, {"Type", m.Type}}
-	if m.Type != "Notification" {
-		fields = [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"SubscribeURL", m.SubscribeURL},
-			{"Timestamp", m.Timestamp}, {"Token", m.Token}, {"TopicArn", m.TopicArn}, {"Type", m.Type}}
-	}
-	var b strings.Builder
-	for _, kv := range fields {
-		b.WriteString(kv[0] + "\n" + kv[1] + "\n")
-	}
-	var sig []byte
-	if m.SignatureVersion == "2" {
-		sum := sha256.Sum256([]byte(b.String()))
-		sig = key.signPKCS1v15(crypto.SHA256, sum[:])
-	} else {
-		sum := sha1.Sum([]byte(b.String()))
-		sig = key.signPKCS1v15(crypto.SHA1, sum[:])
-	}
-	return base64.StdEncoding.EncodeToString(sig)
 }
 
 // SendSubscriptionConfirmation POSTs an SNS SubscriptionConfirmation of
