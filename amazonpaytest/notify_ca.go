@@ -116,12 +116,13 @@ func newNotifyPKI(start time.Time, region string) (*notifyPKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The leaf's key is 1024 bits: every notification is signed with it,
-	// and a 2048-bit signature costs about four times as much (most of a
-	// notified checkout, BENCHMARKS.md). Nothing checks the size of SNS's
-	// key: the SDK's verifier (and crypto/rsa, from 1024 bits) accepts it
-	// (TestNotificationKeyVerifiesThroughTheSDK); it is a test key.
-	leafKey, err := rsa.GenerateMultiPrimeKey(rand.Reader, snsPrimes, snsKeyBits) // notify_sign.go
+	// The leaf's key is 1024 bits of four primes: every notification is
+	// signed with it, and a signature of SNS's own kind (2048 bits, two
+	// primes) costs about eight times as much (BenchmarkSignSNS). Nothing
+	// checks the size of SNS's key: the SDK's verifier (and crypto/rsa,
+	// from 1024 bits) accepts it (TestNotificationKeyVerifiesThroughTheSDK);
+	// it is a test key (notify_sign.go).
+	leafKey, err := rsa.GenerateMultiPrimeKey(rand.Reader, snsPrimes, snsKeyBits)
 	if err != nil {
 		return nil, err
 	}
