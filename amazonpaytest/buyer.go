@@ -113,24 +113,16 @@ func TestBuyer() Buyer {
 	}
 }
 
-func (b Buyer) side() buyerSide {
-	s := buyerSide{
-		buyer:    amazonpay.Buyer{Name: b.Name, Email: b.Email, Phone: b.Phone},
-		userID:   userID(b.Name, b.Email),
-		digital:  b.DigitalGoods,
-		isSeller: b.IsSeller,
-		method:   b.PaymentMethod,
-		language: b.Language,
+func (b Buyer) side(in *interner) buyerSide {
+	return buyerSide{
+		buyerIdentity: in.identity(amazonpay.Buyer{Name: b.Name, Email: b.Email, Phone: b.Phone}),
+		digital:       b.DigitalGoods,
+		isSeller:      b.IsSeller,
+		method:        PaymentMethod(in.str(string(b.PaymentMethod))),
+		language:      in.str(b.Language),
+		address:       in.addr(b.Address),
+		billing:       in.addr(b.BillingAddress),
 	}
-	if b.Address != nil {
-		a := *b.Address
-		s.address = &a
-	}
-	if b.BillingAddress != nil {
-		a := *b.BillingAddress
-		s.billing = &a
-	}
-	return s
 }
 
 // ErrNotFound is returned for an id the sandbox does not know.
@@ -160,7 +152,7 @@ func (h *Handler) CreateOrderReferenceFor(sellerID string, b Buyer) (string, err
 		return "", fmt.Errorf("%w: %s", ErrUnknownSeller, sellerID)
 	}
 	h.runDue()
-	return h.newOrderRef(sellerID, b.side()).id, nil
+	return h.newOrderRef(h.strs.str(sellerID), b.side(&h.strs)).id, nil
 }
 
 // CreateBillingAgreement is the buyer signing in for a subscription with
@@ -180,7 +172,7 @@ func (h *Handler) CreateBillingAgreementFor(sellerID string, b Buyer) (string, e
 		return "", fmt.Errorf("%w: %s", ErrUnknownSeller, sellerID)
 	}
 	h.runDue()
-	return h.newBillingAgreement(sellerID, b.side(), b.Consent).id, nil
+	return h.newBillingAgreement(h.strs.str(sellerID), b.side(&h.strs), b.Consent).id, nil
 }
 
 // buyerObject finds the buyer's side of an order reference or billing
@@ -235,7 +227,7 @@ func (h *Handler) SelectAddress(id string, a amazonpay.Address) error {
 	if err != nil {
 		return err
 	}
-	b.address = &a
+	b.address = h.strs.addr(&a)
 	return nil
 }
 

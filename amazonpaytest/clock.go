@@ -27,19 +27,22 @@ type event struct {
 
 // eventQueue is a min-heap of events by (at, seq), so that a request (and
 // Now, which every client call reads for its Timestamp) looks only at the
-// earliest event, not at every one scheduled.
-type eventQueue []*event
+// earliest event, not at every one scheduled. It holds events by value:
+// a long run keeps many (a Draft's staleness, an order reference's
+// expiry, an authorization's), and a pointer each would cost another
+// allocation.
+type eventQueue []event
 
 func (q eventQueue) Len() int { return len(q) }
 func (q eventQueue) Less(i, j int) bool {
 	return q[i].at.Before(q[j].at) || q[i].at.Equal(q[j].at) && q[i].seq < q[j].seq
 }
 func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *eventQueue) Push(x any)   { *q = append(*q, x.(*event)) }
+func (q *eventQueue) Push(x any)   { *q = append(*q, x.(event)) }
 func (q *eventQueue) Pop() any {
 	old := *q
 	e := old[len(old)-1]
-	old[len(old)-1] = nil
+	old[len(old)-1] = event{}
 	*q = old[:len(old)-1]
 	return e
 }
@@ -64,14 +67,14 @@ func (h *Handler) clockNow() time.Time {
 // schedule runs fn when the clock reaches at. The caller holds h.mu.
 func (h *Handler) schedule(at time.Time, fn func()) {
 	h.seq++
-	heap.Push(&h.events, &event{at: at, seq: h.seq, run: fn})
+	heap.Push(&h.events, event{at: at, seq: h.seq, run: fn})
 }
 
 // runUntil runs every event due at or before t in order, then sets the
 // clock to t if it is later. The caller holds h.mu.
 func (h *Handler) runUntil(t time.Time) {
 	for len(h.events) > 0 && !h.events[0].at.After(t) {
-		e := heap.Pop(&h.events).(*event)
+		e := heap.Pop(&h.events).(event)
 		if e.at.After(h.now) {
 			h.now = e.at
 		}

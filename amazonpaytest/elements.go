@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+
+	"github.com/amazonpay-go/amazonpay"
 )
 
 // Elements of the replies that only some merchants or some payments get:
@@ -43,11 +45,18 @@ type xProviderCreditReversalSummary struct {
 
 // billingAddressOf is the billing address of the buyer's payment method:
 // Buyer.BillingAddress, or else the shipping address.
-func (b *buyerSide) billingAddressOf() *xAddress {
-	a := b.billing
-	if a == nil {
-		a = b.address
+func (b *buyerSide) billingAddressOf() *xAddress { return xAddressOf(b.billingAddress()) }
+
+// billingAddress is Buyer.BillingAddress, or else the shipping address.
+func (b *buyerSide) billingAddress() *amazonpay.Address {
+	if b.billing != nil {
+		return b.billing
 	}
+	return b.address
+}
+
+// xAddressOf is a in full, nil for none.
+func xAddressOf(a *amazonpay.Address) *xAddress {
 	if a == nil {
 		return nil
 	}

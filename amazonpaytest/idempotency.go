@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/amazonpay-go/amazonpay"
 )
 
 // Reference-id idempotency (spec §8.2): Authorize, Capture, Refund and
@@ -24,20 +26,106 @@ const (
 	refRefund        refKind = "RefundReferenceId"
 )
 
-type refKey struct {
-	seller string
-	kind   refKind
-	id     string
+// refKey is a hash of the seller, the kind and the reference id: the
+// sandbox keeps one record per reference id ever used, so the key is
+// kept small (a collision of 128-bit hashes does not happen).
+type refKey [16]byte
+
+func newRefKey(seller string, kind refKind, id string) refKey {
+	sum := sha256.Sum256([]byte(seller + "\x00" + string(kind) + "\x00" + id))
+	return refKey(sum[:16])
+}
+
+// paramsHash is the hash of canonical(p): a retry has the same.
+func paramsHash(p url.Values) [16]byte {
+	sum := sha256.Sum256([]byte(canonical(p)))
+	return [16]byte(sum[:16])
 }
 
 // refRecord remembers the request that first used a reference id and the
 // result it got.
 type refRecord struct {
 	action, target string
-	params         [sha256.Size]byte // of canonical(p): a retry has the same
-	// result is the original <Action>Result. It is built for this record
-	// alone and never changed, so it can be marshalled again for a retry.
-	result *xResult
+	params         [16]byte // paramsHash
+	reply          replay
+}
+
+// replay is how a refRecord answers a retry with the original result
+// without keeping the whole reply: what of the object can change later
+// (its status, the amount captured or refunded, its children, its soft
+// decline, the buyer's billing address) as it was then, and the object
+// for everything else, which never changes once the reply is made.
+// Results of other kinds (credit reversals, rare) are kept whole.
+type replay struct {
+	obj            any         // *authorization, *capture or *refund; or the whole *xResult
+	text           *statusText // the status then
+	updated        int64
+	units          int64 // captured (authorization) or refunded (capture)
+	softDecline    *bool
+	billing        *amazonpay.Address // the allow-listed AuthorizationBillingAddress's source
+	children       int32              // captures or refunds
+	orderReference bool               // the result names the order reference (AuthorizeOnBillingAgreement)
+}
+
+// replayOf records what the reply about obj says now; res is a whole
+// result for a kind replay does not rebuild. The caller holds h.mu.
+func (h *Handler) replayOf(obj any, res *xResult) replay {
+	var s status
+	r := replay{obj: obj}
+	switch o := obj.(type) {
+	case *authorization:
+		s, r.units, r.children, r.softDecline = o.status, o.captured, int32(len(o.captures)), o.softDecline
+		r.billing = o.oro.billingAddress()
+	case *capture:
+		s, r.units, r.children = o.status, o.refunded, int32(len(o.refunds))
+	case *refund:
+		s = o.status
+	default:
+		return replay{obj: res}
+	}
+	r.text, r.updated = s.statusText, s.updated
+	return r
+}
+
+// result renders the reply r recorded.
+func (h *Handler) result(r replay) *xResult {
+	if whole, ok := r.obj.(*xResult); ok {
+		return whole
+	}
+	then := xStatusOf(status{statusText: r.text, updated: r.updated})
+	switch o := r.obj.(type) {
+	case *authorization:
+		x := h.xAuthorization(o)
+		x.AuthorizationStatus, x.CapturedAmount, x.SoftDecline = then, zeroOr(r.units, o.amount.currency), r.softDecline
+		x.IDList.Member = firstIDs(x.IDList.Member, r.children)
+		if h.cfg.allowListed {
+			x.AuthorizationBillingAddress = xAddressOf(r.billing)
+		}
+		res := &xResult{AuthorizationDetails: x}
+		if r.orderReference {
+			res.AmazonOrderReferenceID = o.oro.id
+		}
+		return res
+	case *capture:
+		x := h.xCapture(o)
+		x.CaptureStatus, x.RefundedAmount = then, zeroOr(r.units, o.amount.currency)
+		x.IDList.Member = firstIDs(x.IDList.Member, r.children)
+		return &xResult{CaptureDetails: x}
+	case *refund:
+		x := h.xRefund(o)
+		x.RefundStatus = then
+		return &xResult{RefundDetails: x}
+	}
+	panic("amazonpaytest: replay of an unknown kind")
+}
+
+// firstIDs is the IdList as it was when it had n members: ids are only
+// ever appended.
+func firstIDs(ids []string, n int32) []string {
+	if n == 0 {
+		return nil
+	}
+	return ids[:n]
 }
 
 // reuse returns the original result of an earlier call with the same
@@ -45,24 +133,24 @@ type refRecord struct {
 // id was used for another kind of request or target (DuplicateReferenceId)
 // or with other parameters (DuplicateRequest).
 func (c *call) reuse(kind refKind, ref, target string) *xResult {
-	rec := c.h.refs[refKey{c.seller, kind, ref}]
+	rec := c.h.refs[newRefKey(c.seller, kind, ref)]
 	if rec == nil {
 		return nil
 	}
 	if rec.action != c.action || rec.target != target {
 		fail(400, "DuplicateReferenceId", "The %s %s has already been used in another request.", kind, ref)
 	}
-	if rec.params != sha256.Sum256([]byte(canonical(c.p))) {
+	if rec.params != paramsHash(c.p) {
 		fail(400, "DuplicateRequest", "A request with the %s %s and different parameters has already been processed.", kind, ref)
 	}
-	return rec.result
+	return c.h.result(rec.reply)
 }
 
 // remember records the reference id of a call that took effect, with the
-// result it answers, and returns that result.
-func (c *call) remember(kind refKind, ref, target string, res *xResult) *xResult {
-	c.h.refs[refKey{c.seller, kind, ref}] = &refRecord{action: c.action, target: target, params: sha256.Sum256([]byte(canonical(c.p))), result: res}
-	return res
+// reply r it answers, and returns that reply's result.
+func (c *call) remember(kind refKind, ref, target string, r replay) *xResult {
+	c.h.refs[newRefKey(c.seller, kind, ref)] = &refRecord{action: c.action, target: target, params: paramsHash(c.p), reply: r}
+	return c.h.result(r)
 }
 
 // canonical returns the operation's own parameters in a stable form, to

@@ -24,7 +24,7 @@ func (h *Handler) Requests() []Request {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := make([]Request, 0, h.log.len())
-	h.log.each(func(l loggedRequest) { out = append(out, l.request()) })
+	h.log.each(func(l loggedRequest) { out = append(out, h.request(l)) })
 	return out
 }
 
@@ -94,7 +94,7 @@ func (h *Handler) Object(id string) (Object, bool) {
 }
 
 func objectStatus(k Kind, id string, s status) Object {
-	return Object{Kind: k, ID: id, State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc, LastUpdate: s.Updated}
+	return Object{Kind: k, ID: id, State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc, LastUpdate: s.Updated()}
 }
 
 func (h *Handler) object(id string) (Object, bool) {
@@ -106,8 +106,8 @@ func (h *Handler) object(id string) (Object, bool) {
 		if o.total != nil {
 			obj.Amount, obj.CurrencyCode = formatUnits(o.total.units, o.total.currency), o.total.currency
 		}
-		if o.parent != nil {
-			obj.Parent = o.parent.id
+		if p := o.ex().parent; p != nil {
+			obj.Parent = p.id
 		}
 		for _, a := range o.auths {
 			obj.Children = append(obj.Children, a.id)

@@ -130,7 +130,7 @@ func opListOrderReference(c *call) *xResult {
 	for _, id := range h.order {
 		o := h.oros[id]
 		switch {
-		case o == nil || o.seller != c.seller || o.soa.SellerOrderID != query:
+		case o == nil || o.seller != c.seller || o.ex().soa.SellerOrderID != query:
 		case !from.IsZero() && o.created.Before(from), !to.IsZero() && o.created.After(to):
 		case len(states) > 0 && !slices.Contains(states, o.status.State):
 		default:

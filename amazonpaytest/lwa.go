@@ -103,7 +103,7 @@ func (h *Handler) SignIn(buyer Buyer) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.runDue()
-	b := buyer.side()
+	b := buyer.side(&h.strs)
 	return h.issueToken(b.lwaUser())
 }
 

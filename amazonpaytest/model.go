@@ -54,24 +54,44 @@ const (
 	defaultBALimit      = 500 * 100
 )
 
-// status is the state of an object and why.
+// status is the state of an object and why. Its text (state, reason,
+// description) is one of few, so objects share it (interner.status);
+// the time is kept as Unix nanoseconds. Every object's status has its
+// text from the start (newStatus): the zero status has none.
 type status struct {
-	State   string
-	Reason  string
-	Desc    string
-	Updated time.Time
+	*statusText
+	updated int64 // UnixNano of the last change
 	// owner is the object whose status this is (*orderRef, *authorization,
 	// *capture, *refund, *billingAgreement), for its notifications.
 	owner any
 }
 
+// statusText is what a status says; never changed once made.
+type statusText struct {
+	State  string
+	Reason string
+	Desc   string
+}
+
+// noStatus is the text of an object before its first state.
+var noStatus = &statusText{}
+
+// newStatus is the status of owner before its first state.
+func newStatus(owner any) status { return status{statusText: noStatus, owner: owner} }
+
+// Updated is when the status last changed.
+func (s status) Updated() time.Time { return time.Unix(0, s.updated).UTC() }
+
 func (h *Handler) setStatus(s *status, state, reason, desc string) {
+	if s.statusText == nil { // an object made without newStatus
+		s.statusText = noStatus
+	}
 	defer h.statusChanged(s, s.State) // notifies the change (notify.go)
-	*s = status{State: state, Reason: reason, Desc: desc, Updated: h.now, owner: s.owner}
+	*s = status{statusText: h.strs.status(statusText{State: state, Reason: reason, Desc: desc}), updated: h.now.UnixNano(), owner: s.owner}
 }
 
 // authn is where an object stands in the Confirmation Flow.
-type authn int
+type authn uint8
 
 const (
 	authnNone      authn = iota // no flow started since the last confirmation
@@ -88,54 +108,106 @@ type confirmation struct {
 	// AuthorizationAmount, or the OrderTotal at confirmation.
 	amount          *money
 	expectImmediate bool
-	at              time.Time
 	gen             int // counts confirmations, to void stale timers
 }
 
 // buyerSide is what the buyer chose in the widgets, shared by order
 // references and billing agreements.
 type buyerSide struct {
-	buyer       amazonpay.Buyer
-	userID      string // Login with Amazon user id
-	address     *amazonpay.Address
-	billing     *amazonpay.Address // the payment method's billing address; nil: address
-	digital     bool
-	isSeller    bool
-	method      PaymentMethod
-	language    string
-	simNotAllow bool   // SandboxSimulation Constraint PaymentMethodNotAllowed
-	simAuthn    string // SandboxSimulation PaymentAuthenticationStatus State
-	confirm     *confirmation
-	authn       authn
+	*buyerIdentity // shared by every object of the same buyer (interner.identity)
+	address        *amazonpay.Address
+	billing        *amazonpay.Address // the payment method's billing address; nil: address
+	method         PaymentMethod
+	language       string
+	simAuthn       string // SandboxSimulation PaymentAuthenticationStatus State
+	confirm        *confirmation
 	// authenticated is the amount of the last passed Confirmation Flow.
 	authenticated *money
 	confirmCount  int
 	// presentment is the currency the buyer chose in the widget (empty:
 	// the order total's); another one raises CurrencyMismatch.
 	presentment string
+	// The small fields together, so that they share one word.
+	authn       authn
+	digital     bool
+	isSeller    bool
+	simNotAllow bool // SandboxSimulation Constraint PaymentMethodNotAllowed
 	// methodStale: suspended for InvalidPaymentMethod and the buyer has
 	// not chosen a payment method since (PaymentMethodNotUpdated).
 	methodStale bool
 }
 
+// buyerIdentity is who the buyer is: never changed once made.
+type buyerIdentity struct {
+	buyer  amazonpay.Buyer
+	userID string // Login with Amazon user id
+}
+
 type orderRef struct {
 	buyerSide
-	seller     string // the seller it belongs to
-	id         string
-	created    time.Time
-	status     status
-	total      *money
+	seller   string // the seller it belongs to
+	id       string
+	created  time.Time
+	status   status
+	total    *money
+	rpa      bool
+	auths    []*authorization
+	captured int64 // captured amount, all captures that are not declined
+	capAuths int   // authorizations with a capture
+	// extra holds what most order references never get; nil until then.
+	extra *orderExtra
+}
+
+// orderExtra is the part of an order reference that a shop sets only
+// sometimes, or that only some order references have: kept apart, so
+// that an order reference without it is small (BenchmarkSandboxGrowth).
+type orderExtra struct {
 	sellerNote string
 	platformID string
 	soa        sellerOrderAttrs
-	rpa        bool
 	psp        *pspAttrs
-	auths      []*authorization
 	parent     *parentRef
 	viaBA      *billingAgreement // set for the child of AuthorizeOnBillingAgreement
-	captured   int64             // captured amount, all captures that are not declined
-	capAuths   int               // authorizations with a capture
-	suffixes   map[string]bool
+}
+
+// noOrderExtra is what ex reads when an order reference has no extra.
+var noOrderExtra orderExtra
+
+// ex returns o's extra for reading (a zero one if it has none): never
+// write through it; set goes through setEx.
+func (o *orderRef) ex() *orderExtra {
+	if o.extra == nil {
+		return &noOrderExtra
+	}
+	return o.extra
+}
+
+// setEx returns o's extra for writing, making it on first use.
+func (o *orderRef) setEx() *orderExtra {
+	if o.extra == nil {
+		o.extra = &orderExtra{}
+	}
+	return o.extra
+}
+
+// creditList is a ProviderCreditList (or ProviderCreditReversalList),
+// nil when empty as for most payments: one word per object instead of a
+// slice's three.
+type creditList struct{ p *[]providerCredit }
+
+func makeCredits(pcs []providerCredit) creditList {
+	if len(pcs) == 0 {
+		return creditList{}
+	}
+	return creditList{&pcs}
+}
+
+// all returns the credits, nil for none.
+func (l creditList) all() []providerCredit {
+	if l.p == nil {
+		return nil
+	}
+	return *l.p
 }
 
 type sellerOrderAttrs struct {
@@ -154,16 +226,15 @@ type authorization struct {
 	amount      money
 	captured    int64
 	captures    []*capture
-	created     time.Time
-	expires     time.Time
+	created     time.Time // ExpirationTimestamp is 30 days later
 	status      status
 	captureNow  bool
 	softDecline *bool
-	credits     []providerCredit // ProviderCreditList, for the CaptureNow capture
+	credits     creditList // ProviderCreditList, for the CaptureNow capture
 }
 
 type capture struct {
-	credits    []providerCredit // ProviderCreditList
+	credits    creditList // ProviderCreditList
 	id, refID  string
 	auth       *authorization
 	note, soft string
@@ -181,9 +252,9 @@ type refund struct {
 	amount     money
 	created    time.Time
 	status     status
-	refundType string           // SellerInitiated, or an Amazon-initiated type
-	credits    []providerCredit // ProviderCreditReversalList
-	sim        *simulation      // the SellerRefundNote simulation, if any
+	refundType string      // SellerInitiated, or an Amazon-initiated type
+	credits    creditList  // ProviderCreditReversalList
+	sim        *simulation // the SellerRefundNote simulation, if any
 }
 
 type billingAgreement struct {
@@ -279,12 +350,12 @@ func (h *Handler) newBillingAgreementID() string {
 }
 
 // newSuffix returns a fresh 6-digit suffix for an authorization, capture or
-// refund id of o (spec §8.1: <OROid>-A123456).
+// refund id of o (spec §8.1: <OROid>-A123456). The ids of the objects
+// themselves tell which are taken: an order reference keeps no set of its own.
 func (h *Handler) newSuffix(o *orderRef, letter string) string {
 	for {
 		s := fmt.Sprintf("%06d", h.rng.IntN(1e6))
-		if !o.suffixes[letter+s] {
-			o.suffixes[letter+s] = true
+		if h.kindOf(o.id+"-"+letter+s) == "" {
 			return s
 		}
 	}
@@ -306,8 +377,8 @@ func (h *Handler) newOrderRef(seller string, b buyerSide) *orderRef {
 	if b.language == "" {
 		b.language = h.language()
 	}
-	o := &orderRef{buyerSide: b, seller: seller, id: h.newOrderRefID(), created: h.now, suffixes: map[string]bool{}}
-	o.status.owner = o
+	o := &orderRef{buyerSide: b, seller: seller, id: h.newOrderRefID(), created: h.now}
+	o.status = newStatus(o)
 	h.setStatus(&o.status, stDraft, "", "")
 	h.oros[o.id] = o
 	h.order = append(h.order, o.id)
@@ -330,7 +401,7 @@ func (h *Handler) newBillingAgreement(seller string, b buyerSide, consent bool) 
 	}
 	ba := &billingAgreement{buyerSide: b, seller: seller, id: h.newBillingAgreementID(), created: h.now, consent: consent,
 		currency: h.cfg.region.DefaultCurrency(), spent: map[string]int64{}}
-	ba.status.owner = ba
+	ba.status = newStatus(ba)
 	h.setStatus(&ba.status, stDraft, "", "")
 	h.bas[ba.id] = ba
 	h.order = append(h.order, ba.id)

@@ -3,13 +3,6 @@ package amazonpaytest
 import (
 	"bytes"
 	"context"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -82,6 +75,8 @@ type notifier struct {
 	tokens     map[string]string // SubscriptionConfirmation token → URL
 	confirmed  map[string]bool   // URLs that confirmed
 	queue      []*queued
+	maxQueued  int           // the queue's bound (WithKeep): requests wait for room
+	room       chan struct{} // closed when the queue falls below maxQueued
 	busy       bool
 	idle       chan struct{} // closed when the queue is empty and nothing is sent
 	ctx        context.Context
@@ -97,10 +92,13 @@ type queued struct {
 }
 
 // unsigned is a message waiting for its signature, shared by its
-// deliveries to each URL.
+// deliveries to each URL. A notification's Message is rendered by the
+// sender too: under the sandbox's lock only its snapshot (inner) is taken.
 type unsigned struct {
 	m      snsMessage
-	key    *rsa.PrivateKey
+	inner  *ipnMessage // the Message to render, nil when m.Message is set
+	doc    xIPNData    // its NotificationData
+	key    *crtKey
 	ds     []*Delivery
 	signed bool
 }
@@ -185,6 +183,31 @@ func (h *Handler) WaitNotifications(ctx context.Context) error {
 	}
 }
 
+// waitRoom is the back-pressure of the notification queue: it blocks
+// while maxQueued notifications wait to be sent (or until ctx ends), so a
+// client faster than the endpoints it notifies is slowed down to their
+// pace instead of queueing without bound. ServeHTTP calls it, without
+// h.mu, before it answers. A notification endpoint that calls the sandbox
+// while the queue is full waits for its own delivery to end (the
+// notification client's timeout), as with Advance.
+func (n *notifier) waitRoom(ctx context.Context) {
+	n.mu.Lock()
+	for len(n.queue) >= n.maxQueued && n.maxQueued > 0 && !n.closed {
+		if n.room == nil {
+			n.room = make(chan struct{})
+		}
+		room := n.room
+		n.mu.Unlock()
+		select {
+		case <-room:
+		case <-ctx.Done():
+			return
+		}
+		n.mu.Lock()
+	}
+	n.mu.Unlock()
+}
+
 // idleChan returns the channel closed at the next idle moment. Called
 // with n.mu held.
 func (n *notifier) idleChan() chan struct{} {
@@ -217,13 +240,14 @@ func (h *Handler) statusChanged(s *status, old string) {
 	h.send(msg)
 }
 
-// ipn is one notification before signing.
+// ipn is one notification before signing: its NotificationData as a
+// snapshot of the object, marshalled by the sender.
 type ipn struct {
 	seller, eventType, objectID string
 	typ                         amazonpay.NotificationType
 	status                      status
 	eventTypeBA                 string
-	data                        []byte
+	doc                         xIPNData
 }
 
 // ipnOf finds the object whose status is s and renders its notification.
@@ -235,22 +259,22 @@ func (h *Handler) ipnOf(s *status) (ipn, bool) {
 		// Notifications carry no buyer data.
 		x.Buyer, x.Destination, x.PaymentDescriptor = nil, nil, nil
 		return ipn{seller: o.seller, eventType: "ORDER_REFERENCE", objectID: o.id, typ: amazonpay.NotificationTypeOrderReference,
-			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "OrderReferenceNotification"}, OrderReference: x})}, true
+			status: *s, doc: xIPNData{XMLName: xml.Name{Local: "OrderReferenceNotification"}, OrderReference: x}}, true
 	case *authorization:
 		return ipn{seller: o.oro.seller, eventType: "PAYMENT_AUTHORIZE", objectID: o.id, typ: amazonpay.NotificationTypePaymentAuthorize,
-			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "AuthorizationNotification"}, AuthorizationDetails: h.xAuthorization(o)})}, true
+			status: *s, doc: xIPNData{XMLName: xml.Name{Local: "AuthorizationNotification"}, AuthorizationDetails: h.xAuthorization(o)}}, true
 	case *capture:
 		return ipn{seller: o.auth.oro.seller, eventType: "PAYMENT_CAPTURE", objectID: o.id, typ: amazonpay.NotificationTypePaymentCapture,
-			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "CaptureNotification"}, CaptureDetails: h.xCapture(o)})}, true
+			status: *s, doc: xIPNData{XMLName: xml.Name{Local: "CaptureNotification"}, CaptureDetails: h.xCapture(o)}}, true
 	case *refund:
 		return ipn{seller: o.capture.auth.oro.seller, eventType: "PAYMENT_REFUND", objectID: o.id, typ: amazonpay.NotificationTypePaymentRefund,
-			status: *s, data: ipnData(xIPNData{XMLName: xml.Name{Local: "RefundNotification"}, RefundDetails: h.xRefund(o)})}, true
+			status: *s, doc: xIPNData{XMLName: xml.Name{Local: "RefundNotification"}, RefundDetails: h.xRefund(o)}}, true
 	case *billingAgreement:
 		x := h.xBillingAgreement(o, false)
 		x.Buyer, x.Destination = nil, nil
 		return ipn{seller: o.seller, eventType: "BILLING_AGREEMENT", objectID: o.id, typ: amazonpay.NotificationTypeBillingAgreement,
 			status: *s, eventTypeBA: string(amazonpay.BillingAgreementStatusUpdated),
-			data: ipnData(xIPNData{XMLName: xml.Name{Local: "BillingAgreementNotification"}, BillingAgreement: x})}, true
+			doc: xIPNData{XMLName: xml.Name{Local: "BillingAgreementNotification"}, BillingAgreement: x}}, true
 	}
 	return ipn{}, false
 }
@@ -344,20 +368,18 @@ func (h *Handler) send(msg ipn) {
 		return
 	}
 	refID, messageID := newRequestID(h.rng), newRequestID(h.rng)
-	inner, err := json.Marshal(ipnMessage{
-		NotificationReferenceID: refID, MarketplaceID: marketplaceID(h.cfg.region), NotificationType: string(msg.typ),
-		SellerID: msg.seller, ReleaseEnvironment: h.environment(), Version: "2013-01-01", EventType: msg.eventTypeBA,
-		Timestamp: formatTime(h.now), NotificationData: string(msg.data),
-	})
-	if err != nil {
-		panic("amazonpaytest: notification: " + err.Error())
-	}
+	now := formatTime(h.now)
 	topic := h.topic(p, msg.seller)
 	m := snsMessage{
-		Type: "Notification", MessageID: messageID, TopicArn: topic, Message: string(inner), Timestamp: formatTime(h.now),
+		Type: "Notification", MessageID: messageID, TopicArn: topic, Timestamp: now,
 		UnsubscribeURL: fmt.Sprintf("https://sns.%s.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=%s:%s", p.region, topic, refID),
 	}
 	u := h.notify.prepare(p, m)
+	u.inner, u.doc = &ipnMessage{
+		NotificationReferenceID: refID, MarketplaceID: marketplaceID(h.cfg.region), NotificationType: string(msg.typ),
+		SellerID: msg.seller, ReleaseEnvironment: h.environment(), Version: "2013-01-01", EventType: msg.eventTypeBA,
+		Timestamp: now,
+	}, msg.doc
 	for _, url := range targets {
 		h.notify.deliver(h, u, &Delivery{
 			URL: url, Type: m.Type, NotificationType: msg.typ, NotificationReferenceID: refID, MessageID: messageID,
@@ -403,53 +425,6 @@ func (n *notifier) prepare(p *notifyPKI, m snsMessage) *unsigned {
 		m.SignatureVersion = "1"
 	}
 	return &unsigned{m: m, key: p.key}
-}
-
-// sign signs u once, outside every lock, and gives its deliveries the body.
-func (n *notifier) sign(u *unsigned) {
-	if u.signed {
-		return
-	}
-	u.m.Signature = signSNS(u.key, &u.m)
-	body, err := json.MarshalIndent(&u.m, "", "  ")
-	if err != nil {
-		panic("amazonpaytest: notification: " + err.Error())
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	for _, d := range u.ds {
-		d.Body = body
-	}
-	u.signed = true
-}
-
-// signSNS signs m as SNS does: RSA over "Key\nvalue\n" of Message,
-// MessageId, Timestamp, TopicArn and Type for a Notification (there is no
-// Subject), with SubscribeURL and Token for a confirmation.
-func signSNS(key *rsa.PrivateKey, m *snsMessage) string {
-	fields := [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"Timestamp", m.Timestamp},
-		{"TopicArn", m.TopicArn}, {"Type", m.Type}}
-	if m.Type != "Notification" {
-		fields = [][2]string{{"Message", m.Message}, {"MessageId", m.MessageID}, {"SubscribeURL", m.SubscribeURL},
-			{"Timestamp", m.Timestamp}, {"Token", m.Token}, {"TopicArn", m.TopicArn}, {"Type", m.Type}}
-	}
-	var b strings.Builder
-	for _, kv := range fields {
-		b.WriteString(kv[0] + "\n" + kv[1] + "\n")
-	}
-	var sig []byte
-	var err error
-	if m.SignatureVersion == "2" {
-		sum := sha256.Sum256([]byte(b.String()))
-		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
-	} else {
-		sum := sha1.Sum([]byte(b.String()))
-		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA1, sum[:])
-	}
-	if err != nil {
-		panic("amazonpaytest: signing a notification: " + err.Error())
-	}
-	return base64.StdEncoding.EncodeToString(sig)
 }
 
 // SendSubscriptionConfirmation POSTs an SNS SubscriptionConfirmation of
@@ -533,6 +508,10 @@ func (n *notifier) run(h *Handler) {
 		q := n.queue[0]
 		n.queue[0] = nil
 		n.queue = n.queue[1:]
+		if n.room != nil && len(n.queue) < n.maxQueued {
+			close(n.room)
+			n.room = nil
+		}
 		hc, ctx := n.hc, n.ctx
 		if hc == nil {
 			if n.defaultHC == nil {
@@ -562,6 +541,10 @@ func (n *notifier) close() {
 	n.mu.Lock()
 	n.closed = true
 	n.queue = nil
+	if n.room != nil {
+		close(n.room)
+		n.room = nil
+	}
 	if n.cancel != nil {
 		n.cancel()
 	}

@@ -165,15 +165,16 @@ func opAuthorizeOnBillingAgreement(c *call) *xResult {
 	}
 	o := h.newOrderRef(ba.seller, b)
 	total := r.amount
-	o.total, o.sellerNote, o.platformID, o.soa = &total, note, platform, soa
-	o.parent = &parentRef{id: ba.id, typ: "BillingAgreement"}
-	o.viaBA = ba
+	o.total = &total
+	o.extra = &orderExtra{sellerNote: note, platformID: platform, soa: soa, parent: &parentRef{id: ba.id, typ: "BillingAgreement"}, viaBA: ba}
 	ba.children = append(ba.children, o)
 	h.setStatus(&o.status, stOpen, "", "")
 	ba.spent[periodKey(h.now)] += r.amount.units
 	a := h.createAuthorization(o, r, h.planAuthorization(&ba.buyerSide, r.sim, r.amount))
 	h.closeOrderRef(o, rcMaxAuthorizationsProcessed, "")
-	return c.remember(refAuthorization, r.ref, ba.id, &xResult{AuthorizationDetails: h.xAuthorization(a), AmazonOrderReferenceID: o.id})
+	rp := h.replayOf(a, nil)
+	rp.orderReference = true
+	return c.remember(refAuthorization, r.ref, ba.id, rp)
 }
 
 func opCloseBillingAgreement(c *call) *xResult {
@@ -223,14 +224,14 @@ func opCreateOrderReferenceForID(c *call) *xResult {
 	if !inherit {
 		b.address, b.digital = nil, true
 	}
-	probe := &orderRef{buyerSide: b, status: status{State: stDraft}}
+	probe := &orderRef{buyerSide: b, status: status{statusText: &statusText{State: stDraft}}}
 	attrs.apply(probe)
 	if ids := probe.constraints(); confirmNow && len(ids) > 0 {
 		fail(400, "ConstraintsExist", "The new OrderReference would have constraints %s and cannot be confirmed.", joinConstraints(ids))
 	}
 	o := h.newOrderRef(c.seller, b)
 	attrs.apply(o)
-	o.parent = &parentRef{id: id, typ: idType}
+	o.setEx().parent = &parentRef{id: id, typ: idType}
 	if ba != nil {
 		ba.children = append(ba.children, o)
 	}

@@ -70,24 +70,27 @@ func (a orderAttrs) apply(o *orderRef) {
 		o.total = a.total
 	}
 	if a.platformID != "" {
-		o.platformID = a.platformID
+		o.setEx().platformID = a.platformID
 	}
 	if a.hasNote {
-		o.sellerNote = a.note
+		if a.note != "" || o.extra != nil {
+			o.setEx().sellerNote = a.note
+		}
 		applyNoteSimulation(&o.buyerSide, a.sim)
 	}
 	if a.hasSOA {
-		cats := o.soa.Categories
-		o.soa = a.soa
+		x := o.setEx()
+		cats := x.soa.Categories
+		x.soa = a.soa
 		if !a.hasCats {
-			o.soa.Categories = cats
+			x.soa.Categories = cats
 		}
 	}
 	if a.hasRPA {
 		o.rpa = a.rpa
 	}
 	if a.psp != nil {
-		o.psp = a.psp
+		o.setEx().psp = a.psp
 	}
 }
 
@@ -154,8 +157,7 @@ func opConfirmOrderReference(c *call) *xResult {
 		h.setStatus(&o.status, stOpen, "", "")
 	}
 	if amount == nil {
-		total := *o.total
-		amount = &total
+		amount = o.total // shared: a money value is replaced, never changed
 	}
 	h.confirmBuyer(&o.buyerSide, success, failure, amount, eia)
 	if eia {
@@ -194,7 +196,7 @@ func (c *call) returnURLs(failureNeeded bool) (success, failure string) {
 func (h *Handler) confirmBuyer(b *buyerSide, success, failure string, amount *money, eia bool) {
 	b.confirmCount++
 	b.confirm = &confirmation{successURL: success, failureURL: failure, amount: amount,
-		expectImmediate: eia, at: h.now, gen: b.confirmCount}
+		expectImmediate: eia, gen: b.confirmCount}
 	if success != "" {
 		b.authn = authnPending
 	} else if b.authn != authnPassed {

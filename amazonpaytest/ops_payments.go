@@ -94,7 +94,7 @@ func opAuthorize(c *call) *xResult {
 			r.amount, formatUnits(limit, o.total.currency))
 	}
 	a := h.createAuthorization(o, r, h.planAuthorization(&o.buyerSide, r.sim, r.amount))
-	return c.remember(refAuthorization, r.ref, o.id, &xResult{AuthorizationDetails: h.xAuthorization(a)})
+	return c.remember(refAuthorization, r.ref, o.id, h.replayOf(a, nil))
 }
 
 // authPlan is the outcome an authorization will have.
@@ -148,10 +148,10 @@ func (h *Handler) planAuthorization(b *buyerSide, sim *simulation, amount money)
 func (h *Handler) createAuthorization(o *orderRef, r authRequest, plan authPlan) *authorization {
 	a := &authorization{
 		id: o.id + "-A" + h.newSuffix(o, "A"), refID: r.ref, oro: o, note: r.note, soft: r.soft,
-		amount: r.amount, created: h.now, expires: h.now.Add(ProductionAuthorizationLifetime), captureNow: r.captureNow,
-		credits: r.credits,
+		amount: r.amount, created: h.now, captureNow: r.captureNow,
+		credits: makeCredits(r.credits),
 	}
-	a.status.owner = a
+	a.status = newStatus(a)
 	h.auths[a.id] = a
 	o.auths = append(o.auths, a)
 	h.order = append(h.order, a.id)
@@ -180,15 +180,15 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 	o := a.oro
 	if plan.state == stDeclined {
 		h.setStatus(&a.status, stDeclined, plan.reason, plan.desc)
-		if ba := o.viaBA; ba != nil {
+		if ba := o.ex().viaBA; ba != nil {
 			ba.spent[periodKey(a.created)] -= a.amount.units
 		}
 		switch plan.reason {
 		case rcInvalidPaymentMethod:
 			a.softDecline = plan.softDecline
 			st, b := &o.status, &o.buyerSide
-			if o.viaBA != nil {
-				st, b = &o.viaBA.status, &o.viaBA.buyerSide
+			if ba := o.ex().viaBA; ba != nil {
+				st, b = &ba.status, &ba.buyerSide
 			}
 			h.suspendForMethod(b, st, plan.suspendReason)
 			if plan.updateMins > 0 {
@@ -228,12 +228,11 @@ func (h *Handler) settleAuthorization(a *authorization, plan authPlan) {
 	if a.captureNow {
 		suffix := a.id[len(a.id)-6:]
 		id := o.id + "-C" + suffix
-		if o.suffixes["C"+suffix] {
+		if h.kindOf(id) != "" {
 			id = o.id + "-C" + h.newSuffix(o, "C")
 		}
-		o.suffixes["C"+suffix] = true
 		cp := h.addCapture(a, id, a.refID, a.amount, "", a.soft, capPlan{state: stCompleted})
-		cp.credits = numberCredits(cp.id, "P", a.credits)
+		cp.credits = makeCredits(numberCredits(cp.id, "P", a.credits.all()))
 		h.addCredits(cp)
 	}
 }
@@ -292,9 +291,9 @@ func opCapture(c *call) *xResult {
 		plan = capPlan{state: sim.State, reason: sim.ReasonCode}
 	}
 	cp := h.addCapture(a, o.id+"-C"+h.newSuffix(o, "C"), ref, amount, note, soft, plan)
-	cp.credits = numberCredits(cp.id, "P", credits)
+	cp.credits = makeCredits(numberCredits(cp.id, "P", credits))
 	h.addCredits(cp)
-	return c.remember(refCapture, ref, a.id, &xResult{CaptureDetails: h.xCapture(cp)})
+	return c.remember(refCapture, ref, a.id, h.replayOf(cp, nil))
 }
 
 // addCapture records a capture of a. A capture that is not declined
@@ -302,7 +301,7 @@ func opCapture(c *call) *xResult {
 // reference's total.
 func (h *Handler) addCapture(a *authorization, id, ref string, amount money, note, soft string, plan capPlan) *capture {
 	cp := &capture{id: id, refID: ref, auth: a, note: note, soft: soft, amount: amount, created: h.now}
-	cp.status.owner = cp
+	cp.status = newStatus(cp)
 	h.caps[id] = cp
 	a.captures = append(a.captures, cp)
 	h.order = append(h.order, id)
@@ -330,8 +329,8 @@ func (h *Handler) addCapture(a *authorization, id, ref string, amount money, not
 	a.captured = amount.units
 	h.setStatus(&a.status, stClosed, rcMaxCapturesProcessed, "")
 	o := a.oro
-	if o.parent != nil && o.parent.typ == "BillingAgreement" {
-		if ba := h.bas[o.parent.id]; ba != nil {
+	if p := o.ex().parent; p != nil && p.typ == "BillingAgreement" {
+		if ba := h.bas[p.id]; ba != nil {
 			h.captured(ba)
 		}
 	}
@@ -392,11 +391,11 @@ func opRefund(c *call) *xResult {
 	}
 	r := h.newRefund(cp, ref, amount, note, soft)
 	r.sim = sim
-	r.credits = numberCredits(r.id, "V", reversals)
-	for i, pc := range r.credits {
+	r.credits = makeCredits(numberCredits(r.id, "V", reversals))
+	for i, pc := range r.credits.all() {
 		h.addReversal(reversed[i], pc.id, ref, "", pc.amount)
 	}
-	return c.remember(refRefund, ref, cp.id, &xResult{RefundDetails: h.xRefund(r)})
+	return c.remember(refRefund, ref, cp.id, h.replayOf(r, nil))
 }
 
 // newRefund makes a Pending refund of cp, settled after the processing
@@ -405,7 +404,7 @@ func (h *Handler) newRefund(cp *capture, ref string, amount money, note, soft st
 	o := cp.auth.oro
 	r := &refund{id: o.id + "-R" + h.newSuffix(o, "R"), refID: ref, capture: cp, note: note, soft: soft, amount: amount,
 		created: h.now, refundType: "SellerInitiated"}
-	r.status.owner = r
+	r.status = newStatus(r)
 	h.refunds[r.id] = r
 	cp.refunds = append(cp.refunds, r)
 	h.order = append(h.order, r.id)

@@ -43,7 +43,7 @@ func (h *Handler) addCredits(cp *capture) {
 	if cp.status.State == stDeclined {
 		return
 	}
-	for _, pc := range cp.credits {
+	for _, pc := range cp.credits.all() {
 		cr := &provCredit{id: pc.id, seller: cp.auth.oro.seller, providerID: pc.providerID, refID: cp.refID,
 			amount: pc.amount, created: h.now}
 		h.setStatus(&cr.status, stPending, "", "")
@@ -58,7 +58,7 @@ func (h *Handler) addCredits(cp *capture) {
 
 // creditOf returns the capture's credit to provider.
 func (h *Handler) creditOf(cp *capture, provider string) *provCredit {
-	for _, pc := range cp.credits {
+	for _, pc := range cp.credits.all() {
 		if cr := h.pcs[pc.id]; cr != nil && cr.providerID == provider {
 			return cr
 		}
@@ -139,7 +139,7 @@ func opReverseProviderCredit(c *call) *xResult {
 	}
 	checkReversal(cr, amount)
 	r := c.h.addReversal(cr, fmt.Sprintf("%s-V%02d", cr.id, len(cr.reversals)+1), ref, note, amount)
-	return c.remember(refCreditReversal, ref, cr.id, &xResult{ProviderCreditReversalDetails: c.h.xProviderCreditReversal(r)})
+	return c.remember(refCreditReversal, ref, cr.id, c.h.replayOf(r, &xResult{ProviderCreditReversalDetails: c.h.xProviderCreditReversal(r)}))
 }
 
 // AmazonDeclineProviderCredit is Amazon declining a Pending provider credit

@@ -159,6 +159,8 @@ type Handler struct {
 	pcrs          map[string]*provReversal // provider credit reversals
 	revoked       map[string]bool
 	revokedTokens map[string]string
+	strs          interner  // one copy of repeated text (intern.go)
+	pairs         pairTable // the recurring parameters of the request log (ring.go)
 
 	notify notifier // Instant Payment Notifications (notify.go)
 }
@@ -222,6 +224,7 @@ func NewHandler(opts ...Option) *Handler {
 		revokedTokens:    map[string]string{},
 	}
 	h.notify.deliveries.max = cfg.keep
+	h.notify.maxQueued = cfg.keep
 	return h
 }
 
@@ -276,8 +279,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	perr := r.ParseForm()
-	detach(r.PostForm)
 	rep := h.handleAPI(r, perr)
+	h.notify.waitRoom(r.Context())
 	h.deliver(w, r, rep)
 }
 
@@ -352,6 +355,7 @@ func (h *Handler) handleAPI(r *http.Request, perr error) reply {
 	if form == nil {
 		form = url.Values{}
 	}
+	h.strs.form(form) // a value the sandbox keeps must not keep the body
 	rec := Request{
 		Time:      h.now,
 		Action:    form.Get("Action"),
@@ -524,17 +528,6 @@ func (h *Handler) deliver(w http.ResponseWriter, r *http.Request, rep reply) {
 	}
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(rep.body) // a client gone away is its own failure
-}
-
-// detach copies each value of form out of the request body they are
-// slices of, so that a value the sandbox keeps (an id, a note, an action
-// in the log) does not keep the whole body alive.
-func detach(form url.Values) {
-	for _, vs := range form {
-		for i, v := range vs {
-			vs[i] = strings.Clone(v)
-		}
-	}
 }
 
 // Server is a Handler listening on a loopback port, like httptest.Server,

@@ -77,8 +77,8 @@ func BenchmarkCheckoutInProcess(b *testing.B) {
 // BenchmarkCheckoutNotifications is a checkout with one notification URL
 // against one without, both through AmazonPay; goal: with/without ≤ 1.3
 // (the time the shop waits for its calls). The notifications of each
-// checkout (notifications/checkout, each signed with the
-// sandbox's 2048-bit RSA key as SNS signs) are drained after it, outside the
+// checkout (notifications/checkout, each signed with the sandbox's
+// 1024-bit RSA key, BenchmarkSignSNS) are drained after it, outside the
 // timing of either row, so that the sender of one checkout does not run
 // in the other's time; the drain is reported apart as drain-ms/checkout,
 // and with it the whole cost, (with+drain)/without.

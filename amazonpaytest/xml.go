@@ -1,6 +1,7 @@
 package amazonpaytest
 
 import (
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"math/rand/v2"
@@ -23,7 +24,24 @@ func newRequestID(r *rand.Rand) string {
 	}
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	return formatRequestID(b)
+}
+
+// formatRequestID writes a request id as MWS does: a UUID in lower case.
+func formatRequestID(b [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// parseRequestID reads what formatRequestID wrote.
+func parseRequestID(s string) (b [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return b, false
+	}
+	h := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:36]
+	if n, err := hex.Decode(b[:], []byte(h)); err != nil || n != 16 || formatRequestID(b) != s {
+		return b, false
+	}
+	return b, true
 }
 
 type xPrice struct {
@@ -321,7 +339,7 @@ func marshalError(e *apiError, requestID string) []byte {
 func xStatusOf(s status) xStatus {
 	x := xStatus{State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc}
 	if s.State != stDraft {
-		x.LastUpdateTimestamp = formatTime(s.Updated)
+		x.LastUpdateTimestamp = formatTime(s.Updated())
 	}
 	return x
 }
@@ -329,7 +347,7 @@ func xStatusOf(s status) xStatus {
 func xBAStatusOf(s status) xBAStatus {
 	x := xBAStatus{State: s.State, ReasonCode: s.Reason, ReasonDescription: s.Desc}
 	if s.State != stDraft {
-		x.LastUpdatedTimestamp = formatTime(s.Updated)
+		x.LastUpdatedTimestamp = formatTime(s.Updated())
 	}
 	return x
 }
@@ -392,8 +410,8 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 	full := token || wasConfirmed(o.status)
 	x := &xOrderReferenceDetails{
 		AmazonOrderReferenceID:      o.id,
-		SellerNote:                  o.sellerNote,
-		PlatformID:                  o.platformID,
+		SellerNote:                  o.ex().sellerNote,
+		PlatformID:                  o.ex().platformID,
 		Destination:                 xDestinationOf(o.address, full),
 		ReleaseEnvironment:          h.environment(),
 		OrderReferenceStatus:        xStatusOf(o.status),
@@ -412,15 +430,15 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 	if o.total != nil {
 		x.OrderTotal = &xOrderTotal{CurrencyCode: o.total.currency, Amount: formatUnits(o.total.units, o.total.currency)}
 	}
-	if s := o.soa; s.SellerOrderID != "" || s.StoreName != "" || s.CustomInformation != "" || s.SupplementaryData != "" || len(s.Categories) > 0 {
+	if s := o.ex().soa; s.SellerOrderID != "" || s.StoreName != "" || s.CustomInformation != "" || s.SupplementaryData != "" || len(s.Categories) > 0 {
 		x.SellerOrderAttributes = &xSellerOrderAttributes{SellerOrderID: s.SellerOrderID, StoreName: s.StoreName,
 			SupplementaryData: s.SupplementaryData, CustomInformation: s.CustomInformation}
 		if len(s.Categories) > 0 {
 			x.SellerOrderAttributes.OrderItemCategories = &xCategories{OrderItemCategory: s.Categories}
 		}
 	}
-	if o.parent != nil {
-		x.ParentDetails = &xParentDetails{ID: o.parent.id, Type: o.parent.typ}
+	if p := o.ex().parent; p != nil {
+		x.ParentDetails = &xParentDetails{ID: p.id, Type: p.typ}
 	}
 	if len(o.auths) > 0 {
 		x.IDList = &xIDList{}
@@ -428,8 +446,8 @@ func (h *Handler) xOrderRef(o *orderRef, token bool) *xOrderReferenceDetails {
 			x.IDList.Member = append(x.IDList.Member, a.id)
 		}
 	}
-	if o.psp != nil {
-		x.PaymentServiceProviderAttributes = &xPSP{PaymentServiceProviderID: o.psp.ID, PaymentServiceProviderOrderID: o.psp.OrderID}
+	if psp := o.ex().psp; psp != nil {
+		x.PaymentServiceProviderAttributes = &xPSP{PaymentServiceProviderID: psp.ID, PaymentServiceProviderOrderID: psp.OrderID}
 	}
 	x.BillingAddress = h.xBillingAddressOf(&o.buyerSide, token)
 	x.PaymentReference = h.xPaymentReferenceOf(&o.buyerSide, token)
@@ -464,7 +482,7 @@ func (h *Handler) xAuthorization(a *authorization) *xAuthorizationDetails {
 		CapturedAmount:           zeroOr(a.captured, cur),
 		AuthorizationFee:         price(0, cur),
 		CreationTimestamp:        formatTime(a.created),
-		ExpirationTimestamp:      formatTime(a.expires),
+		ExpirationTimestamp:      formatTime(a.created.Add(ProductionAuthorizationLifetime)),
 		AuthorizationStatus:      xStatusOf(a.status),
 		CaptureNow:               a.captureNow,
 		SoftDescriptor:           softDescriptor(a.soft),
@@ -495,7 +513,7 @@ func (h *Handler) xCapture(c *capture) *xCaptureDetails {
 	for _, r := range c.refunds {
 		x.IDList.Member = append(x.IDList.Member, r.id)
 	}
-	x.ProviderCreditSummaryList = xCreditSummaries(c.credits)
+	x.ProviderCreditSummaryList = xCreditSummaries(c.credits.all())
 	x.ConvertedAmount, x.ConversionRate, _ = h.conversion(c.amount)
 	return x
 }
@@ -513,7 +531,7 @@ func (h *Handler) xRefund(r *refund) *xRefundDetails {
 		RefundStatus:      xStatusOf(r.status),
 		SoftDescriptor:    softDescriptor(r.soft),
 	}
-	x.ProviderCreditReversalSummaryList = xReversalSummaries(r.credits)
+	x.ProviderCreditReversalSummaryList = xReversalSummaries(r.credits.all())
 	x.ConvertedAmount, x.ConversionRate, _ = h.conversion(r.amount)
 	return x
 }
