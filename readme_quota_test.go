@@ -17,7 +17,7 @@ import (
 
 func readmeQuotaOptions() {
 	amazonpay.WithRateLimiter(amazonpay.NewLocalLimiter(amazonpay.Quotas{Override: map[string]amazonpay.Quota{
-		"AuthorizeOnBillingAgreement": {Burst: 20, Every: 500 * time.Millisecond}, // a raised quota
+		"AuthorizeOnBillingAgreement": {Burst: 20, Every: 500 * time.Millisecond}, // a raised quota, paced always
 	}}))
 	amazonpay.WithRateLimiter(nil) // no client-side pacing: MWS throttles, the client retries
 }
