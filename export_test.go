@@ -49,5 +49,12 @@ func (c *FakeLimiterClock) SleepUntil(ctx context.Context, t time.Time) error {
 	return nil
 }
 
+// Advance moves the clock on by d.
+func (c *FakeLimiterClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
 // Install makes l run on c.
 func (c *FakeLimiterClock) Install(l *LocalLimiter) { SetLimiterClock(l, c.Now, c.SleepUntil) }

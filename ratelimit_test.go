@@ -196,8 +196,8 @@ func TestDefaultPacingEngagesAfterAThrottle(t *testing.T) {
 		c, err := NewClient(cfg, WithHTTPClient(&http.Client{Transport: mt}), WithClock(func() time.Time { return testNow }),
 			WithRetryPolicy(RetryPolicy{}))
 		require.NoError(t, err)
-		clk := &manualClock{t: testNow} // exact delays: the wall clock moves while the test runs
-		c.limiter.(*LocalLimiter).now = clk.now
+		clk := NewFakeLimiterClock(testNow) // exact delays: the wall clock moves while the test runs
+		c.limiter.(*LocalLimiter).now = clk.Now
 		ok, throttled := fixtureResponder(t, 200, "ConfirmOrderReferenceResponse.xml"), fixtureResponder(t, 503, "Throttled.xml")
 		var n atomic.Int64
 		rec, r := record(func(req *http.Request) (*http.Response, error) {
@@ -239,35 +239,12 @@ func TestDefaultPacingEngagesAfterAThrottle(t *testing.T) {
 	assert.Equal(t, 2, rec.count())
 }
 
-// manualClock is a limiter clock that moves only when told to, or when a
-// wait would end (to its end).
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *manualClock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
-
-func (c *manualClock) sleepUntil(ctx context.Context, t time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.t) {
-		c.t = t
-	}
-	return nil
-}
-
-// manualAdaptive returns an adaptive limiter on a manual clock with the
+// manualAdaptive returns an adaptive limiter on a fake clock with the
 // quota 3 at once, one more per second, for Authorize (client burst 2).
-func manualAdaptive() (*LocalLimiter, *manualClock) {
+func manualAdaptive() (*LocalLimiter, *FakeLimiterClock) {
 	l := NewAdaptiveLimiter(Quotas{Override: map[string]Quota{"Authorize": {Burst: 3, Every: time.Second}}})
-	clk := &manualClock{t: testNow}
-	l.now, l.sleepUntil = clk.now, clk.sleepUntil
+	clk := NewFakeLimiterClock(testNow)
+	clk.Install(l)
 	return l, clk
 }
 
@@ -290,15 +267,15 @@ func TestAdaptiveLimiterStopsPacingAfterAFullRefill(t *testing.T) {
 	ctx := minuteCtx(t)
 	assert.Zero(t, waitsFor(t, l, ctx, 10), "not engaged: a burst of 10 goes unpaced")
 	l.Throttled("A1", "Authorize")
-	start := clk.now()
+	start := clk.Now()
 	assert.EqualValues(t, 4, waitsFor(t, l, ctx, 4), "engaged: the bucket was emptied, every token waits")
-	assert.Equal(t, 4*time.Second, clk.now().Sub(start), "one token per second")
+	assert.Equal(t, 4*time.Second, clk.Now().Sub(start), "one token per second")
 
 	// Full 2 s after the last token (burst 2), plus one restore interval
 	// = 3 s: at 2.9 s it still paces (the third call in a row waits).
-	clk.advance(2900 * time.Millisecond)
+	clk.Advance(2900 * time.Millisecond)
 	assert.EqualValues(t, 1, waitsFor(t, l, ctx, 3), "full for 0.9 s only: still pacing (2 tokens, the third waits)")
-	clk.advance(3 * time.Second)
+	clk.Advance(3 * time.Second)
 	assert.Zero(t, waitsFor(t, l, ctx, 10), "full for a whole interval: unpaced again")
 	assert.EqualValues(t, 1, l.Stats().Engaged)
 
@@ -317,9 +294,9 @@ func TestAdaptiveLimiterPacesABatchFromItsFirstCall(t *testing.T) {
 	batch := asBatch(ctx)
 	assert.EqualValues(t, 3, waitsFor(t, l, batch, 5), "burst 2 at once, then paced")
 	assert.EqualValues(t, 1, l.Stats().Engaged)
-	clk.advance(time.Hour)
+	clk.Advance(time.Hour)
 	assert.EqualValues(t, 2, waitsFor(t, l, batch, 4), "a batch never disengages its bucket")
-	clk.advance(time.Hour)
+	clk.Advance(time.Hour)
 	assert.Zero(t, waitsFor(t, l, ctx, 10), "outside the batch, full for an interval: unpaced")
 }
 
@@ -327,8 +304,8 @@ func TestAdaptiveLimiterPacesABatchFromItsFirstCall(t *testing.T) {
 func TestLocalLimiterPacesAlways(t *testing.T) {
 	t.Parallel()
 	l := NewLocalLimiter(Quotas{Override: map[string]Quota{"Authorize": {Burst: 3, Every: time.Second}}})
-	clk := &manualClock{t: testNow}
-	l.now, l.sleepUntil = clk.now, clk.sleepUntil
+	clk := NewFakeLimiterClock(testNow)
+	clk.Install(l)
 	assert.EqualValues(t, 8, waitsFor(t, l, minuteCtx(t), 10))
 	assert.Equal(t, 8*time.Second, l.Stats().Waited)
 	assert.Zero(t, l.Stats().Engaged)

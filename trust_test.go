@@ -77,10 +77,9 @@ func TestHandBuiltResponse(t *testing.T) {
 		require.NoError(t, err)
 		// The default limiter engages at the first throttle: each retry
 		// waits for the next token of the sandbox read quota (one per
-		// second), on a manual clock rather than the wall's.
+		// second), on a fake clock rather than the wall's.
 		l := c.limiter.(*LocalLimiter)
-		clk := &manualClock{t: testNow}
-		l.now, l.sleepUntil = clk.now, clk.sleepUntil
+		NewFakeLimiterClock(testNow).Install(l)
 		_, err = c.GetOrderReferenceDetails(ctx, &GetOrderReferenceDetailsInput{AmazonOrderReferenceID: "S02-1234567-1234567"})
 		assert.True(t, errors.Is(err, ErrorRequestThrottled), "%v", err)
 		assert.EqualValues(t, 3, rt.calls.Load(), "a throttled call is retried")
