@@ -1,230 +1,42 @@
 package sqltest_test
 
 import (
-	"bytes"
-	"context"
 	"database/sql"
-	"errors"
-	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/amazonpay-go/amazonpay/internal/pgtest"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 )
 
-// pgServer is this test binary's PostgreSQL cluster: initdb'd in a temp
-// dir, listening on a free loopback port (its unix socket in the same
-// dir), started by the first test that needs it and removed by TestMain.
-// Each store gets a database of its own.
-type pgServer struct {
-	once    sync.Once
-	err     error // why there is no server
-	missing bool  // err is: PostgreSQL is not installed
-
-	dir     string // holds data/, the log and the socket
-	bin     string // the directory of initdb and pg_ctl
-	port    int
-	started bool                // pg_ctl start succeeded: stop must stop it
-	cred    *syscall.Credential // who runs the server when we are root
-	admin   *sql.DB             // the database postgres
-
-	mu        sync.Mutex
-	databases int
-}
-
-var pg pgServer
+// postgresURLs holds the URL of each database postgresDB made, for
+// postgresOpenAgain.
+var postgresURLs sync.Map // *sql.DB → string
 
 // postgresDB returns a new, empty database of the test binary's
-// PostgreSQL server, dropped at the end of the test. Without PostgreSQL
-// the test is skipped, except under CI=true, where it fails: CI installs
-// the Debian package postgresql.
+// PostgreSQL cluster (internal/pgtest), dropped at the end of the test.
+// Without PostgreSQL the test is skipped, except under CI=true, where it
+// fails: CI installs the Debian package postgresql.
 func postgresDB(tb testing.TB) *sql.DB {
 	tb.Helper()
-	pg.once.Do(pg.start)
-	if pg.err != nil {
-		if pg.missing && os.Getenv("CI") != "true" {
-			tb.Skipf("PostgreSQL is not installed (Debian: apt-get install postgresql): %v", pg.err)
-		}
-		if pg.missing {
-			tb.Fatalf("PostgreSQL is not installed (CI=true: .ci/run installs the Debian package postgresql): %v", pg.err)
-		}
-		tb.Fatalf("PostgreSQL: %v", pg.err)
-	}
-	pg.mu.Lock()
-	pg.databases++
-	name := fmt.Sprintf("store_%d", pg.databases)
-	pg.mu.Unlock()
-	ctx := context.Background()
-	if _, err := pg.admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("CREATE DATABASE %s: %v", name, err)
-	}
-	tb.Cleanup(func() {
-		if _, err := pg.admin.ExecContext(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("DROP DATABASE %s: %v", name, err)
-		}
-	})
-	db, err := sql.Open("pgx", pg.dsn(name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db, url := pgtest.Database(tb, "pgx", "store")
+	postgresURLs.Store(db, url)
+	tb.Cleanup(func() { postgresURLs.Delete(db) })
 	return db
-}
-
-func (s *pgServer) dsn(database string) string {
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, database)
-}
-
-// pgBinDir finds initdb: on PATH, else where Debian's postgresql package
-// puts it, /usr/lib/postgresql/<version>/bin (the newest version).
-func pgBinDir() (string, error) {
-	if p, err := exec.LookPath("initdb"); err == nil {
-		return filepath.Dir(p), nil
-	}
-	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(found) == 0 {
-		return "", errors.New("no initdb on PATH nor in /usr/lib/postgresql/*/bin")
-	}
-	version := func(p string) float64 {
-		v, _ := strconv.ParseFloat(filepath.Base(filepath.Dir(filepath.Dir(p))), 64)
-		return v
-	}
-	sort.Slice(found, func(i, j int) bool { return version(found[i]) > version(found[j]) })
-	return filepath.Dir(found[0]), nil
-}
-
-// pgCredential is who runs initdb and postgres: PostgreSQL refuses to run
-// as root, so as root the tests use the postgres user of Debian's package,
-// else nobody.
-func pgCredential() (*syscall.Credential, error) {
-	if os.Geteuid() != 0 {
-		return nil, nil
-	}
-	for _, name := range []string{"postgres", "nobody"} {
-		u, err := user.Lookup(name)
-		if err != nil {
-			continue
-		}
-		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
-		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
-		if err1 == nil && err2 == nil {
-			return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-		}
-	}
-	return nil, errors.New("running as root, and there is neither a postgres nor a nobody user to run PostgreSQL as")
-}
-
-func (s *pgServer) start() {
-	if s.bin, s.err = pgBinDir(); s.err != nil {
-		s.missing = true
-		return
-	}
-	if s.cred, s.err = pgCredential(); s.err != nil {
-		return
-	}
-	if s.dir, s.err = os.MkdirTemp("", "checkout-pg-"); s.err != nil {
-		return
-	}
-	if s.cred != nil {
-		if s.err = os.Chown(s.dir, int(s.cred.Uid), int(s.cred.Gid)); s.err != nil {
-			return
-		}
-	}
-	data := filepath.Join(s.dir, "data")
-	if _, s.err = s.run("initdb", "-D", data, "-U", "postgres", "--auth=trust",
-		"-E", "UTF8", "--locale=C", "--no-sync"); s.err != nil {
-		return
-	}
-	// The free port may be taken before postgres binds it: try again.
-	for try := 1; ; try++ {
-		s.port, s.err = freePort()
-		if s.err != nil {
-			return
-		}
-		options := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s "+
-			"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", s.port, s.dir)
-		var out string
-		out, s.err = s.run("pg_ctl", "start", "-D", data, "-l", filepath.Join(s.dir, "log"),
-			"-w", "-t", "60", "-o", options)
-		if s.err == nil {
-			s.started = true
-			break
-		}
-		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
-		s.err = fmt.Errorf("%w\n%s\n%s", s.err, out, log)
-		if try == 3 {
-			return
-		}
-	}
-	if s.admin, s.err = sql.Open("pgx", s.dsn("postgres")); s.err != nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s.err = s.admin.PingContext(ctx)
-}
-
-// run runs one of PostgreSQL's programs as the server's user.
-func (s *pgServer) run(program string, args ...string) (string, error) {
-	cmd := exec.Command(filepath.Join(s.bin, program), args...)
-	cmd.Dir = s.dir // the server's user may not enter ours
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
-	if s.cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
-	}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return out.String(), fmt.Errorf("%s %s: %w\n%s", program, strings.Join(args, " "), err, out.String())
-	}
-	return out.String(), nil
-}
-
-// stop stops the server, if one was started, and removes its files.
-func (s *pgServer) stop() {
-	if s.admin != nil {
-		s.admin.Close()
-	}
-	if s.started {
-		s.run("pg_ctl", "stop", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w")
-	}
-	if s.dir != "" {
-		os.RemoveAll(s.dir)
-	}
-}
-
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // postgresOpenAgain opens another handle on db's database, as another
 // process would.
 func postgresOpenAgain(tb testing.TB, db *sql.DB) *sql.DB {
 	tb.Helper()
-	var name string
-	if err := db.QueryRowContext(context.Background(), "SELECT current_database()").Scan(&name); err != nil {
-		tb.Fatal(err)
+	url, ok := postgresURLs.Load(db)
+	if !ok {
+		tb.Fatal("postgresOpenAgain: not a database of postgresDB")
 	}
-	again, err := sql.Open("pgx", pg.dsn(name))
+	again, err := sql.Open("pgx", url.(string))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { again.Close() })
+	tb.Cleanup(func() { _ = again.Close() })
 	return again
 }

@@ -7,11 +7,12 @@ import (
 
 	"github.com/amazonpay-go/amazonpay/checkout"
 	"github.com/amazonpay-go/amazonpay/checkout/checkouttest"
+	"github.com/amazonpay-go/amazonpay/internal/pgtest"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	pg.stop() // one PostgreSQL cluster per test binary
+	pgtest.Stop() // one PostgreSQL cluster per test binary
 	os.Exit(code)
 }
 
