@@ -26,9 +26,19 @@
 // -sandbox-url (or AMAZON_PAY_SANDBOX_URL) points the shop at an
 // amazonpaytest sandbox running elsewhere (cmd/amazonpaytest, or a test's)
 // instead of starting one: that is how the tests kill and restart the shop
-// while the sandbox keeps its records. The shop then gets no verified
-// notifications (the sandbox's signing CA is in its own process) and
-// learns every outcome from the return and Reconcile.
+// while the sandbox keeps its records. With -sandbox-proxy (or
+// AMAZON_PAY_SANDBOX_PROXY), that sandbox's --proxy address, the shop
+// verifies the sandbox's notifications as it verifies Amazon's: it fetches
+// the signing certificate from its sns.<region>.amazonaws.com URL through
+// the proxy, trusting the proxy's CA and the sandbox's test CA, both read
+// from the sandbox at start (register the shop's /amazon/ipn with the
+// sandbox's --notify or add-notification-url). Without it the shop gets
+// no verified notifications and learns every outcome from the return and
+// Reconcile.
+//
+// At start, before it serves, the shop reconciles the payments a previous
+// run left with a call outstanding (a crash, a lost reply) and prints what
+// it found; it reconciles again every minute.
 //
 // Amazon Pay's Instant Payment Notifications arrive at POST /amazon/ipn.
 // Offline, the sandbox sends them there, signed by its test CA, and the
@@ -49,6 +59,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -86,6 +97,7 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 	listen := fs.String("listen", "127.0.0.1:8080", "the shop's address")
 	dbFlag := fs.String("db", "", "the database: a SQLite file (default "+defaultDBPath()+"), or postgres://… for PostgreSQL (default $DATABASE_URL)")
 	sandboxURL := fs.String("sandbox-url", getenv("AMAZON_PAY_SANDBOX_URL"), "use the amazonpaytest sandbox at `URL` instead of starting one (or AMAZON_PAY_SANDBOX_URL)")
+	sandboxProxy := fs.String("sandbox-proxy", getenv("AMAZON_PAY_SANDBOX_PROXY"), "with -sandbox-url: that sandbox's --proxy `URL`, to verify its notifications (or AMAZON_PAY_SANDBOX_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -124,12 +136,24 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 			Region:      amazonpay.RegionDE,
 			Sandbox:     true,
 		}, amazonpay.WithEndpoint(*sandboxURL), amazonpay.WithProfileEndpoint(*sandboxURL),
-			amazonpay.WithAppInfo("amazonpay-shop-example", amazonpay.SDKVersion))
+			amazonpay.WithAppInfo("amazonpay-shop-example", amazonpay.SDKVersion),
+			// As amazonpaytest.Server.AmazonPay configures the in-process
+			// sandbox's client: no pacing by Amazon's sandbox quotas (the
+			// standalone sandbox throttles only with --throttling, and the
+			// client retries RequestThrottled), and retries in milliseconds,
+			// as its faults are instantaneous.
+			amazonpay.WithRateLimiter(nil),
+			amazonpay.WithRetryPolicy(amazonpay.RetryPolicy{MaxRetries: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}))
 		if err != nil {
 			return fmt.Errorf("-sandbox-url: %w", err)
 		}
 		cfg.ClientID = amazonpaytest.DefaultClientID
 		cfg.WidgetsURL = strings.TrimSuffix(*sandboxURL, "/") + amazonpaytest.WidgetsJSPath
+		if *sandboxProxy != "" {
+			if cfg.NotificationVerifier, err = sandboxVerifier(ctx, *sandboxURL, *sandboxProxy, amazonpaytest.DefaultSellerID); err != nil {
+				return err
+			}
+		}
 		_, _ = fmt.Fprintf(out, "Amazon Pay sandbox at %s (seller %s, region de, EUR)\n", *sandboxURL, amazonpaytest.DefaultSellerID)
 	default:
 		sandbox = amazonpaytest.NewServer(amazonpaytest.WithRegion(amazonpay.RegionDE))
@@ -176,6 +200,15 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 	if err != nil {
 		return err
 	}
+	// Settle what a previous run left outstanding before the first buyer
+	// comes back; Run then reconciles every minute.
+	startCtx, cancelStart := context.WithTimeout(ctx, time.Minute)
+	rep, err := shop.Payments().Reconcile(startCtx)
+	cancelStart()
+	if err != nil {
+		return fmt.Errorf("reconcile at start: %w", err)
+	}
+	_, _ = fmt.Fprintf(out, "Reconciled at start: %s\n", reconcileSummary(rep))
 	go shop.Run(ctx)
 	srv := &http.Server{Handler: shop, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/"
@@ -183,6 +216,8 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 		// What Seller Central's merchant URL is with Amazon.
 		sandbox.AddNotificationURL(url + "amazon/ipn")
 		_, _ = fmt.Fprintf(out, "Instant Payment Notifications: the sandbox sends them to %samazon/ipn\n", url)
+	} else if *sandboxURL != "" && *sandboxProxy != "" {
+		_, _ = fmt.Fprintf(out, "Instant Payment Notifications: verified through the sandbox's proxy %s, at %samazon/ipn\n", *sandboxProxy, url)
 	} else if *sandboxURL == "" {
 		base := strings.TrimSuffix(cfg.BaseURL, "/")
 		_, _ = fmt.Fprintf(out, "Instant Payment Notifications: set %s/amazon/ipn as the merchant URL in Seller Central\n", base)
@@ -204,6 +239,29 @@ func run(ctx context.Context, out io.Writer, args []string, getenv func(string) 
 		return err
 	}
 	return nil
+}
+
+// reconcileSummary is the start-up line's account of a Reconcile:
+// "3 with a call outstanding; now canceled 1, paid 2" (the
+// states in their order; errors counted, never their text, which could
+// carry an id the log should not).
+func reconcileSummary(rep *checkout.ReconcileReport) string {
+	if rep.Checked == 0 {
+		return "no payment with a call outstanding"
+	}
+	states := make([]string, 0, len(rep.Settled))
+	for st := range rep.Settled {
+		states = append(states, string(st))
+	}
+	sort.Strings(states)
+	parts := make([]string, 0, len(states)+1)
+	for _, st := range states {
+		parts = append(parts, fmt.Sprintf("%s %d", st, rep.Settled[checkout.State(st)]))
+	}
+	if len(rep.Errors) > 0 {
+		parts = append(parts, fmt.Sprintf("not settled yet %d", len(rep.Errors)))
+	}
+	return fmt.Sprintf("%d with a call outstanding; now %s", rep.Checked, strings.Join(parts, ", "))
 }
 
 // defaultDBPath is the SQLite file the shop uses without -db or

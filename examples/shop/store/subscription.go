@@ -36,11 +36,23 @@ func (s *Shop) subscription(w http.ResponseWriter, r *http.Request) {
 }
 
 // subscriptionCheckout shows the AddressBook, Wallet and Consent widgets
-// for a billing agreement.
+// for a billing agreement. Opened by the Amazon Pay button (with the
+// buyer's access_token), it gives the buyer a session, as the cart does
+// for a purchase: the cookie must reach the browser before "subscribe"
+// records anything, or a reply lost in a crash would take it along and
+// the next press would find the billing agreement in a session the
+// browser never got.
 func (s *Shop) subscriptionCheckout(w http.ResponseWriter, r *http.Request) {
 	sess, ok := s.sessionOrFail(w, r)
 	if !ok {
 		return
+	}
+	if sess.id == "" && r.URL.Query().Get("access_token") != "" {
+		var err error
+		if sess, err = s.changeSession(w, r, true, func(*session) {}); err != nil {
+			unavailable(w)
+			return
+		}
 	}
 	p := s.subscriptionPageData("Subscribe", sess)
 	switch r.URL.Query().Get("payment") {
@@ -55,8 +67,8 @@ func (s *Shop) subscriptionCheckout(w http.ResponseWriter, r *http.Request) {
 }
 
 // confirmSubscription is the backend of "subscribe", called inside
-// initConfirmationFlow's callback. Pressing it is what gives a subscriber
-// a session.
+// initConfirmationFlow's callback. A subscriber without a session (the
+// checkout page opened without the button's access token) gets one here.
 func (s *Shop) confirmSubscription(w http.ResponseWriter, r *http.Request) {
 	id, ok := readConfirmRequest(r)
 	if !ok {
