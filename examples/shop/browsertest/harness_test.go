@@ -62,7 +62,8 @@ func noBrowser(t *testing.T, err error) {
 }
 
 // scenario is one buyer in a fresh headless Chromium, the shop, and the
-// offline sandbox behind it.
+// offline sandbox behind it (sb and shop are nil when both run as
+// programs: TestBrowserKilledBeforeTheOrderPage).
 type scenario struct {
 	t    *testing.T
 	tab  context.Context // the browser tab
@@ -98,7 +99,15 @@ func newScenario(t *testing.T, lang string, cfg store.Config) *scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := newBrowser(t, path, lang)
+	s.sb, s.shop, s.url = sb, shop, ts.URL
+	return s
+}
 
+// newBrowser starts a headless Chromium (the browser at path) whose
+// requests say Accept-Language lang; the caller sets the shop.
+func newBrowser(t *testing.T, path, lang string) *scenario {
+	t.Helper()
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(t.TempDir()),
@@ -120,7 +129,7 @@ func newScenario(t *testing.T, lang string, cfg store.Config) *scenario {
 	tab, cancelTab := chromedp.NewContext(alloc)
 	// The first call starts the browser; it must not carry the scenario's
 	// deadline, which would stop the browser before the artifacts are saved.
-	err = chromedp.Do(tab, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+	err := chromedp.Do(tab, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
@@ -136,7 +145,7 @@ func newScenario(t *testing.T, lang string, cfg store.Config) *scenario {
 	if err != nil {
 		noBrowser(t, err)
 	}
-	s := &scenario{t: t, tab: tab, ctx: ctx, sb: sb, shop: shop, url: ts.URL}
+	s := &scenario{t: t, tab: tab, ctx: ctx}
 	t.Cleanup(s.saveArtifactsOnFailure)
 	return s
 }
