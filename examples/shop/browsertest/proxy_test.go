@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/amazonpay-go/amazonpay"
+	"github.com/amazonpay-go/amazonpay/examples/shop/internal/shopproc"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,24 +40,7 @@ type standalone struct {
 	listen, proxy string // http://127.0.0.1:port
 	spki          string // the CA's SPKI hash, as the program printed it
 	caFile        string
-	stderr        *lockedBuffer
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	stderr        *shopproc.Buffer
 }
 
 // startStandalone builds cmd/amazonpaytest into a temporary directory and
@@ -65,10 +49,8 @@ func (l *lockedBuffer) String() string {
 func startStandalone(t *testing.T, args ...string) *standalone {
 	t.Helper()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "amazonpaytest")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/amazonpay-go/amazonpay/cmd/amazonpaytest").CombinedOutput()
-	require.NoError(t, err, "go build cmd/amazonpaytest:\n%s", out)
-	s := &standalone{caFile: filepath.Join(dir, "ca.pem"), stderr: &lockedBuffer{}}
+	bin := shopproc.Build(t, "github.com/amazonpay-go/amazonpay/cmd/amazonpaytest")
+	s := &standalone{caFile: filepath.Join(dir, "ca.pem"), stderr: &shopproc.Buffer{}}
 	cmd := exec.Command(bin, append([]string{"--listen", "127.0.0.1:0", "--proxy", "127.0.0.1:0", "--ca-out", s.caFile}, args...)...)
 	cmd.Stderr = s.stderr
 	stdout, err := cmd.StdoutPipe()
