@@ -176,35 +176,35 @@ const pendingRefresh = 2
 // which reloads itself until the payment is settled, or not paid. Only
 // the session that placed the order sees it.
 func (s *Shop) order(w http.ResponseWriter, r *http.Request) {
-	sess, ok := s.sessionOrFail(w, r)
-	if !ok {
-		return
-	}
-	o, pay, found, err := s.orderAndPayment(r.Context(), r.PathValue("no"), kindOrder)
-	if err != nil {
-		unavailable(w)
-		return
-	}
-	if !found || sess.id == "" || o.sessionID != sess.id {
-		http.NotFound(w, r)
-		return
-	}
-	view := orderOf(o, pay)
-	p := s.page("Order "+o.no, sess)
-	p.Order = &view
-	if view.Pending {
-		p.Refresh = pendingRefresh
-	}
-	render(w, http.StatusOK, "order.html", p)
+	s.paymentPage(w, r, kindOrder, "order.html", func(o orderRow, pay *checkout.Payment, sess session) (page, bool) {
+		view := orderOf(o, pay)
+		p := s.page("Order "+o.no, sess)
+		p.Order = &view
+		return p, view.Pending
+	})
 }
 
 // subscriptionPage is the subscription's page, like order.
 func (s *Shop) subscriptionPage(w http.ResponseWriter, r *http.Request) {
+	s.paymentPage(w, r, kindSubscription, "subscription_done.html", func(o orderRow, pay *checkout.Payment, sess session) (page, bool) {
+		view := subscriptionOf(o, pay)
+		p := s.subscriptionPageData("Subscription "+o.no, sess)
+		p.Subscription = &view
+		return p, view.Pending
+	})
+}
+
+// paymentPage renders the page of the session's order or subscription
+// named in the path with tmpl: view builds its page data and says whether
+// the payment is pending (the page then reloads itself). Another
+// session's, or an unknown, number is not found.
+func (s *Shop) paymentPage(w http.ResponseWriter, r *http.Request, kind, tmpl string,
+	view func(o orderRow, pay *checkout.Payment, sess session) (page, bool)) {
 	sess, ok := s.sessionOrFail(w, r)
 	if !ok {
 		return
 	}
-	o, pay, found, err := s.orderAndPayment(r.Context(), r.PathValue("no"), kindSubscription)
+	o, pay, found, err := s.orderAndPayment(r.Context(), r.PathValue("no"), kind)
 	if err != nil {
 		unavailable(w)
 		return
@@ -213,11 +213,9 @@ func (s *Shop) subscriptionPage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	view := subscriptionOf(o, pay)
-	p := s.subscriptionPageData("Subscription "+o.no, sess)
-	p.Subscription = &view
-	if view.Pending {
+	p, pending := view(o, pay, sess)
+	if pending {
 		p.Refresh = pendingRefresh
 	}
-	render(w, http.StatusOK, "subscription_done.html", p)
+	render(w, http.StatusOK, tmpl, p)
 }
