@@ -295,17 +295,22 @@ feed:
 		if stopped() {
 			break
 		}
-		select {
-		case next <- i:
-		case <-stop:
-			break feed
-		case <-ctx.Done():
-			ctxErr = ctx.Err()
-			for j := i; j < n && !stopped(); j++ {
-				guard(func() { skip(j, ctxErr) })
+		// An ended context is checked before offering i: select chooses at
+		// random among ready cases, and a ready worker would start a call.
+		if ctxErr = ctx.Err(); ctxErr == nil {
+			select {
+			case next <- i:
+				continue
+			case <-stop:
+				break feed
+			case <-ctx.Done():
+				ctxErr = ctx.Err()
 			}
-			break feed
 		}
+		for j := i; j < n && !stopped(); j++ {
+			guard(func() { skip(j, ctxErr) })
+		}
+		break feed
 	}
 	close(next)
 	wg.Wait()
