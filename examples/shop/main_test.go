@@ -93,6 +93,18 @@ func TestRunServesTheShopOffline(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 }
 
+// Without -db or DATABASE_URL the shop creates amazonpay-shop.db in the
+// system's temporary directory, as README says, and says so.
+func TestRunDefaultDatabaseIsInTheTempDir(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	_, out := startRun(t, []string{"-listen", "127.0.0.1:0"}, noEnv)
+	path := filepath.Join(tmp, "amazonpay-shop.db")
+	assert.Contains(t, out.String(), "Database: SQLite file "+path+"\n")
+	_, err := os.Stat(path)
+	assert.NoError(t, err, "the SQLite file is created")
+}
+
 // -db postgres://… and DATABASE_URL use PostgreSQL; the printed line hides
 // the password.
 func TestRunOnPostgreSQL(t *testing.T) {

@@ -12,4 +12,9 @@
 // Chromium is /usr/bin/chromium (Debian's package) or $CHROMIUM. Without
 // it the tests skip, except under CI=true, where they fail. A failed
 // scenario leaves a screenshot and the page's HTML in testdata/artifacts.
+//
+// TestBrowserPurchasePassingTheChallenge also keeps the README's picture,
+// examples/shop/checkout.png, current: it rewrites the picture when the
+// checkout page no longer matches the fingerprint the PNG carries, and under
+// CI=true fails instead.
 package browsertest

@@ -3,7 +3,6 @@ package browsertest
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -24,12 +23,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
-
-// screenshot, when set, is where TestBrowserPurchasePassingTheChallenge
-// saves the checkout page for the README:
-//
-//	go test -run TestBrowserPurchasePassingTheChallenge . -args -screenshot=../checkout.png
-var screenshot = flag.String("screenshot", "", "save a PNG of the checkout page to this file")
 
 // scenarioTimeout bounds one scenario and stepTimeout one step; the steps
 // wait for what the buyer would see, never for a fixed time.

@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -50,10 +49,7 @@ func TestBrowserPurchasePassingTheChallenge(t *testing.T) {
 	assert.Equal(t, "42.50 EUR", s.text("#cart-total"))
 	s.run("choose the card", s.choose(amazonpaytest.PaymentMethodSCAPass))
 	s.paymentMethodIs(id, amazonpaytest.PaymentMethodSCAPass)
-	if *screenshot != "" {
-		png := value(s, "screenshot the checkout", chromedp.CaptureScreenshot())
-		require.NoError(t, os.WriteFile(*screenshot, png, 0o644))
-	}
+	s.keepReadmePictureCurrent(id)
 
 	s.buyNow()
 	// The issuer's challenge on the Amazon-hosted page.
