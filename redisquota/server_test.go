@@ -17,6 +17,15 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// go-redis logs each refused dial to stderr: the tests start and kill
+// redis-server on purpose, and count failures through the limiter's error
+// handler instead.
+func init() { redis.SetLogger(quietRedis{}) }
+
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
 // startRedis starts a private redis-server on a free loopback port and
 // returns a client for it; both end with the test. Without a redis-server
 // binary the test is skipped, except under CI=true, where it fails: CI
