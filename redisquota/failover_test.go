@@ -231,3 +231,49 @@ func (g *grantLog) times() []time.Time {
 	defer g.mu.Unlock()
 	return append([]time.Time(nil), g.granted...)
 }
+
+// What a process granted while Redis was away is written to Redis at its
+// next Wait on that bucket once Redis answers again, so that the other
+// processes do not get those tokens a second time. Redis comes back empty
+// here (the harshest case); one that kept its state is debited alike.
+func TestOutageGrantsAreWrittenBackToRedis(t *testing.T) {
+	t.Parallel()
+	rdb, server := startRestartableRedis(t)
+	a := redisquota.New(rdb, hourly(3), redisquota.WithRetryRedisAfter(0))
+	ctx := minuteCtx(t)
+
+	server.Kill()
+	for i := 0; i < 2; i++ {
+		require.NoError(t, a.Wait(ctx, "A1", "Authorize"), "through the fallback: %d", i)
+	}
+	require.True(t, server.Restart())
+	require.NoError(t, a.Wait(ctx, "A1", "Authorize"), "a's third token, through Redis, which now knows of the first two")
+	b := redisquota.New(rdb, hourly(3))
+	assert.ErrorIs(t, b.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded,
+		"the fleet used the burst: 2 while Redis was away, 1 through it")
+
+	// A process whose own bucket is empty cannot send, but still tells Redis.
+	server.Kill()
+	for i := 0; i < 3; i++ {
+		require.NoError(t, a.Wait(ctx, "A1", "Capture"), "through the fallback: %d", i)
+	}
+	require.True(t, server.Restart())
+	assert.ErrorIs(t, a.Wait(ctx, "A1", "Capture"), context.DeadlineExceeded)
+	assert.ErrorIs(t, b.Wait(ctx, "A1", "Capture"), context.DeadlineExceeded, "a's 3 outage grants are in Redis")
+	assert.ErrorIs(t, a.Wait(ctx, "A1", "Capture"), context.DeadlineExceeded, "written once, not again")
+}
+
+// A RequestThrottled reply while Redis is away empties the shared bucket
+// when Redis is back.
+func TestThrottledDuringAnOutageReachesRedisWhenItIsBack(t *testing.T) {
+	t.Parallel()
+	rdb, server := startRestartableRedis(t)
+	a := redisquota.New(rdb, hourly(3), redisquota.WithRetryRedisAfter(0))
+	b := redisquota.New(rdb, hourly(3))
+	ctx := minuteCtx(t)
+	server.Kill()
+	a.Throttled("A1", "Authorize")
+	require.True(t, server.Restart())
+	assert.ErrorIs(t, a.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded)
+	assert.ErrorIs(t, b.Wait(ctx, "A1", "Authorize"), context.DeadlineExceeded, "MWS's bucket is empty for the fleet")
+}

@@ -22,14 +22,94 @@ import (
 // it costs nothing: Redis, counting every process, never grants this
 // process more than its own bucket holds, but for the jitter of round
 // trips.
+//
+// It also keeps, per bucket, what Redis has not been told: the requests
+// granted while Redis was unreachable (or an empty bucket, after a
+// RequestThrottled reply then). The limiter writes them to Redis once it
+// answers again, so that the other processes do not get those tokens a
+// second time.
 type processUse struct {
-	quotas  amazonpay.Quotas
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter // by Redis key
+	quotas   amazonpay.Quotas
+	mu       sync.Mutex
+	buckets  map[string]*rate.Limiter // by Redis key
+	unsynced map[string]*debt         // by Redis key
+}
+
+// debt is what a bucket owes Redis: tokens taken without it, less one for
+// every restore interval since (Redis's bucket, had it granted them, would
+// have refilled by then), and never more than a burst.
+type debt struct {
+	tokens float64
+	at     time.Time
 }
 
 func newProcessUse(q amazonpay.Quotas) *processUse {
-	return &processUse{quotas: q, buckets: map[string]*rate.Limiter{}}
+	return &processUse{quotas: q, buckets: map[string]*rate.Limiter{}, unsynced: map[string]*debt{}}
+}
+
+// owed returns the debt of key at now, refilled since it was last changed.
+func (p *processUse) owed(key, action string, now time.Time) (*debt, amazonpay.Quota) {
+	q := p.quotas.For(action)
+	d, ok := p.unsynced[key]
+	if !ok {
+		d = &debt{at: now}
+		p.unsynced[key] = d
+	}
+	if now.After(d.at) {
+		d.tokens = max(0, d.tokens-float64(now.Sub(d.at))/float64(q.Every))
+		d.at = now
+	}
+	return d, q
+}
+
+// grantedWithoutRedis records a request of key granted while Redis was
+// unreachable.
+func (p *processUse) grantedWithoutRedis(key, action string, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d, q := p.owed(key, action, now)
+	d.tokens = min(d.tokens+1, float64(q.ClientBurst()))
+}
+
+// emptiedWithoutRedis records that key's bucket is empty (MWS throttled)
+// while Redis could not be told.
+func (p *processUse) emptiedWithoutRedis(key, action string, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d, q := p.owed(key, action, now)
+	d.tokens = float64(q.ClientBurst())
+}
+
+// takeUnsynced returns the tokens key owes Redis and clears them; the
+// caller writes them to Redis, or gives them back with unsyncedAgain.
+func (p *processUse) takeUnsynced(key, action string, now time.Time) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.unsynced[key]; !ok {
+		return 0
+	}
+	// A token partly refilled is owed whole: telling Redis of one token
+	// too many errs on the side of the quota.
+	d, _ := p.owed(key, action, now)
+	n := int(math.Ceil(d.tokens))
+	delete(p.unsynced, key)
+	return n
+}
+
+// unsyncedAgain gives back n tokens takeUnsynced returned at now that Redis
+// could not be told of.
+func (p *processUse) unsyncedAgain(key, action string, n int, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d, q := p.owed(key, action, now)
+	d.tokens = min(d.tokens+float64(n), float64(q.ClientBurst()))
+}
+
+// synced clears what key owes Redis: Redis's bucket was emptied.
+func (p *processUse) synced(key string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.unsynced, key)
 }
 
 // bucket returns the bucket of key, for an action whose quota is limited.

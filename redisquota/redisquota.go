@@ -14,7 +14,12 @@
 // retries. The in-process pacing starts from what the process took through
 // Redis, not from a fresh burst, and what it grants still counts when Redis
 // is back, even a Redis restarted without its data: one process never
-// exceeds the quota, however often Redis comes and goes. WithFallback(nil)
+// exceeds the quota, however often Redis comes and goes. Once Redis answers
+// again, the process's next request of that seller and operation first
+// takes from Redis's bucket the tokens granted without it (as far as they
+// have not refilled since), so that the other processes do not get them a
+// second time; a RequestThrottled reply seen meanwhile empties Redis's
+// bucket then. WithFallback(nil)
 // makes the limiter fail closed instead: Wait returns an error wrapping
 // ErrUnavailable and the call is not sent.
 package redisquota
@@ -121,31 +126,71 @@ func (l *Limiter) Wait(ctx context.Context, sellerID, action string) error {
 	key := l.key(sellerID, action)
 	own := l.own.bucket(key, action)
 	for {
+		l.writeBack(ctx, key, limit, action)
 		// A request this process may not send yet takes no token of the
 		// fleet.
 		if err := untilFree(ctx, own, action); err != nil {
 			return err
 		}
-		spent, err := l.waitShared(ctx, key, limit, sellerID, action)
+		from, err := l.waitShared(ctx, key, limit, sellerID, action)
 		if err != nil {
 			return err
 		}
 		if own.Allow() {
+			l.granted(key, action, from)
 			return nil
 		}
 		// A concurrent call took the token untilFree saw.
-		if spent {
-			return take(ctx, own, action)
+		if from != ownBucket {
+			if err := take(ctx, own, action); err != nil {
+				return err
+			}
+			l.granted(key, action, from)
+			return nil
 		}
 		// With the default fallback, wait again: Redis may be back by then.
 	}
 }
 
+// grantSource says where waitShared took its token.
+type grantSource int
+
+const (
+	fromRedis    grantSource = iota
+	fromFallback             // the caller's fallback (WithFallback)
+	ownBucket                // none taken: the process's own bucket alone paces
+)
+
+// granted records a request granted without Redis, for writeBack.
+func (l *Limiter) granted(key, action string, from grantSource) {
+	if from != fromRedis {
+		l.own.grantedWithoutRedis(key, action, time.Now())
+	}
+}
+
+// writeBack takes from Redis's bucket the tokens this process granted
+// while Redis was unreachable, as far as the bucket holds them. A failure
+// keeps them for the next Wait.
+func (l *Limiter) writeBack(ctx context.Context, key string, limit redis_rate.Limit, action string) {
+	now := time.Now()
+	if now.UnixNano() < l.downUntil.Load() {
+		return
+	}
+	n := l.own.takeUnsynced(key, action, now)
+	if n == 0 {
+		return
+	}
+	if _, err := l.rl.AllowAtMost(ctx, key, limit, n); err != nil {
+		l.own.unsyncedAgain(key, action, n, now)
+		if ctx.Err() == nil {
+			l.markDown(err)
+		}
+	}
+}
+
 // waitShared takes a token from Redis, waiting for one if none is left, or
-// from the caller's fallback when Redis cannot be reached; spent reports
-// whether it did (the default fallback has none to take: it is the
-// process's own bucket).
-func (l *Limiter) waitShared(ctx context.Context, key string, limit redis_rate.Limit, sellerID, action string) (spent bool, err error) {
+// from the caller's fallback when Redis cannot be reached, and says which.
+func (l *Limiter) waitShared(ctx context.Context, key string, limit redis_rate.Limit, sellerID, action string) (grantSource, error) {
 	for {
 		if time.Now().UnixNano() < l.downUntil.Load() {
 			return l.unavailable(ctx, sellerID, action, nil)
@@ -153,22 +198,22 @@ func (l *Limiter) waitShared(ctx context.Context, key string, limit redis_rate.L
 		res, err := l.rl.Allow(ctx, key, limit)
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return false, cerr
+				return fromRedis, cerr
 			}
 			return l.unavailable(ctx, sellerID, action, err)
 		}
 		if res.Allowed > 0 {
-			return true, nil
+			return fromRedis, nil
 		}
 		if err := sleep(ctx, res.RetryAfter, action); err != nil {
-			return false, err
+			return fromRedis, err
 		}
 	}
 }
 
 // unavailable handles a failed Redis call (err), or a wait while Redis is
 // considered down (err nil): the fallback paces, or the wait fails.
-func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err error) (spent bool, _ error) {
+func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err error) (grantSource, error) {
 	if err != nil {
 		l.markDown(err)
 	} else {
@@ -176,11 +221,11 @@ func (l *Limiter) unavailable(ctx context.Context, sellerID, action string, err 
 	}
 	switch {
 	case l.failClosed:
-		return false, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fromFallback, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	case l.fallback == nil:
-		return false, nil
+		return ownBucket, nil
 	}
-	return true, l.fallback.Wait(ctx, sellerID, action)
+	return fromFallback, l.fallback.Wait(ctx, sellerID, action)
 }
 
 // markDown makes the limiter use the fallback for a while, and reports err.
@@ -208,11 +253,15 @@ func (l *Limiter) Throttled(sellerID, action string) {
 		o.Throttled(sellerID, action)
 	}
 	if time.Now().UnixNano() < l.downUntil.Load() {
+		l.own.emptiedWithoutRedis(key, action, time.Now())
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), throttledTimeout)
 	defer cancel()
 	if _, err := l.rl.AllowAtMost(ctx, key, limit, limit.Burst); err != nil {
 		l.markDown(err)
+		l.own.emptiedWithoutRedis(key, action, time.Now())
+		return
 	}
+	l.own.synced(key)
 }
