@@ -1,13 +1,11 @@
 package browsertest
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"html/template"
@@ -16,11 +14,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,85 +30,12 @@ import (
 // a shop's page has it in production; the proxy serves the fake in its place.
 const amazonWidgetsURL = "https://static-eu.payments-amazon.com/OffAmazonPayments/eur/sandbox/lpa/js/Widgets.js"
 
-// standalone is a run of the built cmd/amazonpaytest binary.
-type standalone struct {
-	listen, proxy string // http://127.0.0.1:port
-	spki          string // the CA's SPKI hash, as the program printed it
-	caFile        string
-	stderr        *shopproc.Buffer
-}
-
-// startStandalone builds cmd/amazonpaytest into a temporary directory and
-// runs it with --listen and --proxy on free loopback ports and args; the
-// test's end stops it with SIGTERM, and it must exit 0.
-func startStandalone(t *testing.T, args ...string) *standalone {
+// sandboxObject reads an object through the standalone sandbox's control
+// API; a failure ends the test.
+func sandboxObject(t *testing.T, sb *shopproc.Sandbox, id string) map[string]any {
 	t.Helper()
-	dir := t.TempDir()
-	bin := shopproc.Build(t, "github.com/amazonpay-go/amazonpay/cmd/amazonpaytest")
-	s := &standalone{caFile: filepath.Join(dir, "ca.pem"), stderr: &shopproc.Buffer{}}
-	cmd := exec.Command(bin, append([]string{"--listen", "127.0.0.1:0", "--proxy", "127.0.0.1:0", "--ca-out", s.caFile}, args...)...)
-	cmd.Stderr = s.stderr
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	sc := bufio.NewScanner(stdout)
-	for s.listen == "" || s.proxy == "" || s.spki == "" {
-		if !sc.Scan() {
-			_ = cmd.Process.Kill()
-			t.Fatalf("amazonpaytest ended before it listened: %v\n%s", cmd.Wait(), s.stderr)
-		}
-		line := sc.Text()
-		if a, ok := strings.CutPrefix(line, "amazonpaytest: listening on "); ok {
-			s.listen = a
-		}
-		if a, ok := strings.CutPrefix(line, "amazonpaytest: proxy on "); ok {
-			s.proxy = a
-		}
-		if a, ok := strings.CutPrefix(line, "amazonpaytest: proxy CA SPKI "); ok {
-			s.spki, _, _ = strings.Cut(a, " ")
-		}
-	}
-	go func() {
-		_, _ = io.Copy(io.Discard, stdout)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			assert.NoError(t, err, "amazonpaytest after SIGTERM; its log:\n%s", s.stderr)
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("amazonpaytest did not stop within 10 s of SIGTERM")
-		}
-	})
-	return s
-}
-
-// control calls an endpoint of the program's control API and returns its
-// result; any other answer than 200 ends the test.
-func (s *standalone) control(t *testing.T, endpoint string, args any) any {
-	t.Helper()
-	body, err := json.Marshal(args)
-	require.NoError(t, err)
-	resp, err := http.Post(s.listen+"/_sandbox/v1/"+endpoint, "application/json", strings.NewReader(string(body)))
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var out struct {
-		Result any
-		Error  string
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
-	require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %s", endpoint, body, out.Error)
-	return out.Result
-}
-
-// object is the control API's object endpoint.
-func (s *standalone) object(t *testing.T, id string) map[string]any {
-	t.Helper()
-	obj, ok := s.control(t, "object", map[string]string{"id": id}).(map[string]any)
-	require.True(t, ok, "object %s", id)
+	var obj map[string]any
+	require.NoError(t, sb.Control(context.Background(), "object", map[string]string{"id": id}, &obj), "object %s", id)
 	return obj
 }
 
@@ -236,20 +158,20 @@ func TestBrowserThroughTheStandaloneProxy(t *testing.T) {
 	if err != nil {
 		noBrowser(t, err)
 	}
-	sb := startStandalone(t, "--region", "de", "--seller-id", proxySellerID, "--access-key-id", "AKIAPROXYSHOP",
+	sb := shopproc.StartSandbox(t, shopproc.Build(t, shopproc.SandboxPackage), "--region", "de", "--seller-id", proxySellerID, "--access-key-id", "AKIAPROXYSHOP",
 		"--secret-key", "proxy-shop-secret", "--client-id", proxyClientID)
 
 	// The SPKI hash the program printed is the one of the CA it wrote.
-	pemBytes, err := os.ReadFile(sb.caFile)
+	pemBytes, err := os.ReadFile(sb.CAFile)
 	require.NoError(t, err)
 	block, _ := pem.Decode(pemBytes)
 	require.NotNil(t, block, "--ca-out holds a PEM certificate")
 	ca, err := x509.ParseCertificate(block.Bytes)
 	require.NoError(t, err)
 	sum := sha256.Sum256(ca.RawSubjectPublicKeyInfo)
-	require.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), sb.spki)
+	require.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), sb.SPKI)
 
-	proxyURL, err := url.Parse(sb.proxy)
+	proxyURL, err := url.Parse(sb.Proxy)
 	require.NoError(t, err)
 	roots := x509.NewCertPool()
 	roots.AddCert(ca)
@@ -277,8 +199,8 @@ func TestBrowserThroughTheStandaloneProxy(t *testing.T) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("proxy-server", sb.proxy),
-		chromedp.Flag("ignore-certificate-errors-spki-list", sb.spki),
+		chromedp.Flag("proxy-server", sb.Proxy),
+		chromedp.Flag("ignore-certificate-errors-spki-list", sb.SPKI),
 	)
 	t.Cleanup(cancelAlloc)
 	tab, cancelTab := chromedp.NewContext(alloc)
@@ -293,7 +215,7 @@ func TestBrowserThroughTheStandaloneProxy(t *testing.T) {
 		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
 		defer cancel()
 		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nsandbox log:\n%s", what, err, sb.stderr)
+			t.Fatalf("%s: %v\nsandbox log:\n%s", what, err, sb.Stderr)
 		}
 	}
 
@@ -323,7 +245,7 @@ func TestBrowserThroughTheStandaloneProxy(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(loc, ts.URL+"/return?"), loc)
 
-	order := sb.object(t, id)
+	order := sandboxObject(t, sb, id)
 	assert.Equal(t, "Open", order["State"])
 	assert.Equal(t, "Success", order["Authentication"])
 	assert.Equal(t, "42.50", order["Amount"])
@@ -332,16 +254,18 @@ func TestBrowserThroughTheStandaloneProxy(t *testing.T) {
 	require.Len(t, children, 1)
 	authID := children[0].(string)
 	assert.Equal(t, "Paid: "+authID, status)
-	auth := sb.object(t, authID)
+	auth := sandboxObject(t, sb, authID)
 	assert.Equal(t, "Closed", auth["State"])
 	assert.Equal(t, "MaxCapturesProcessed", auth["ReasonCode"])
 	captures, _ := auth["Children"].([]any)
 	require.Len(t, captures, 1)
-	assert.Equal(t, "Completed", sb.object(t, captures[0].(string))["State"])
-	assert.Equal(t, map[string]any{"Authorizations": 1.0, "Captures": 1.0, "Refunds": 0.0}, sb.control(t, "money-movements", nil))
+	assert.Equal(t, "Completed", sandboxObject(t, sb, captures[0].(string))["State"])
+	var moved map[string]any
+	require.NoError(t, sb.Control(context.Background(), "money-movements", nil, &moved))
+	assert.Equal(t, map[string]any{"Authorizations": 1.0, "Captures": 1.0, "Refunds": 0.0}, moved)
 
 	// The browser's and the shop's requests to Amazon all went through the proxy.
-	log := sb.stderr.String()
+	log := sb.Stderr.String()
 	assert.Contains(t, log, "host=static-eu.payments-amazon.com")
 	assert.Contains(t, log, "host=mws-eu.amazonservices.com")
 }

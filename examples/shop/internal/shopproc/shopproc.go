@@ -140,19 +140,20 @@ func (p *proc) signal(sig syscall.Signal) error {
 type Sandbox struct {
 	URL    string // the MWS endpoint and control API, http://127.0.0.1:port
 	Proxy  string // the HTTPS proxy, http://127.0.0.1:port
+	CAFile string // the proxy's CA certificate (PEM), which --ca-out wrote
+	SPKI   string // the CA's SPKI hash (base64 SHA-256), as the program printed it
 	Stderr *Buffer
 	p      *proc
 	hc     *http.Client
 }
 
 // StartSandbox runs the sandbox binary bin with args added; the test's end
-// stops it with SIGTERM.
+// stops it with SIGTERM, after which it must exit 0.
 func StartSandbox(tb testing.TB, bin string, args ...string) *Sandbox {
 	tb.Helper()
-	s := &Sandbox{Stderr: &Buffer{}, hc: &http.Client{}}
-	ca := filepath.Join(tb.TempDir(), "ca.pem")
+	s := &Sandbox{CAFile: filepath.Join(tb.TempDir(), "ca.pem"), Stderr: &Buffer{}, hc: &http.Client{}}
 	var err error
-	s.p, err = start(bin, append([]string{"--listen", "127.0.0.1:0", "--proxy", "127.0.0.1:0", "--ca-out", ca}, args...), nil, s.Stderr,
+	s.p, err = start(bin, append([]string{"--listen", "127.0.0.1:0", "--proxy", "127.0.0.1:0", "--ca-out", s.CAFile}, args...), nil, s.Stderr,
 		func(line string) bool {
 			if a, ok := strings.CutPrefix(line, "amazonpaytest: listening on "); ok {
 				s.URL = a
@@ -160,7 +161,10 @@ func StartSandbox(tb testing.TB, bin string, args ...string) *Sandbox {
 			if a, ok := strings.CutPrefix(line, "amazonpaytest: proxy on "); ok {
 				s.Proxy = a
 			}
-			return s.URL != "" && s.Proxy != ""
+			if a, ok := strings.CutPrefix(line, "amazonpaytest: proxy CA SPKI "); ok {
+				s.SPKI, _, _ = strings.Cut(a, " ")
+			}
+			return s.URL != "" && s.Proxy != "" && s.SPKI != ""
 		})
 	if err != nil {
 		tb.Fatal(err)
@@ -168,6 +172,8 @@ func StartSandbox(tb testing.TB, bin string, args ...string) *Sandbox {
 	tb.Cleanup(func() {
 		if err := s.p.signal(syscall.SIGTERM); err != nil {
 			tb.Error(err)
+		} else if s.p.err != nil {
+			tb.Errorf("amazonpaytest after SIGTERM: %v; its log:\n%s", s.p.err, s.Stderr)
 		}
 	})
 	return s
