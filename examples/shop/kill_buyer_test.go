@@ -364,16 +364,7 @@ func (b *buyer) run(ctx context.Context, s script, rng *rand.Rand) error {
 	if err := expect(s.String(), p, "/checkout?payment=abandoned"); err != nil {
 		return err
 	}
-	if err := b.selectPaymentMethod(ctx, id, amazonpaytest.PaymentMethodOK); err != nil {
-		return err
-	}
-	if err := b.buyNow("/checkout/confirm", id); err != nil {
-		return err
-	}
-	if _, p, err = b.flow(ctx, id, ""); err != nil {
-		return err
-	}
-	return paidOrPending(s.String()+" after another card", p)
+	return b.payWithAnotherCard(ctx, s, id, "/checkout/confirm")
 }
 
 // subscribe is a subscription's checkout.
@@ -405,13 +396,20 @@ func (b *buyer) subscribe(ctx context.Context, s script) error {
 	if err := expect(s.String(), p, "/subscription/checkout?payment=abandoned"); err != nil {
 		return err
 	}
+	return b.payWithAnotherCard(ctx, s, id, "/subscription/confirm")
+}
+
+// payWithAnotherCard is the buyer back in the wallet: another card, the
+// confirm endpoint confirmPath, the Confirmation Flow, paid (or pending).
+func (b *buyer) payWithAnotherCard(ctx context.Context, s script, id, confirmPath string) error {
 	if err := b.selectPaymentMethod(ctx, id, amazonpaytest.PaymentMethodOK); err != nil {
 		return err
 	}
-	if err := b.buyNow("/subscription/confirm", id); err != nil {
+	if err := b.buyNow(confirmPath, id); err != nil {
 		return err
 	}
-	if _, p, err = b.flow(ctx, id, ""); err != nil {
+	_, p, err := b.flow(ctx, id, "")
+	if err != nil {
 		return err
 	}
 	return paidOrPending(s.String()+" after another card", p)

@@ -8,33 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/amazonpay-go/amazonpay/examples/shop/internal/shopproc"
 	"github.com/amazonpay-go/amazonpay/examples/shop/internal/testdb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func noEnv(string) string { return "" }
-
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -44,10 +26,10 @@ func TestMain(m *testing.M) {
 
 // startRun runs the shop in process until the test ends and returns its
 // URL and what it printed so far.
-func startRun(t *testing.T, args []string, getenv func(string) string) (string, *syncBuffer) {
+func startRun(t *testing.T, args []string, getenv func(string) string) (string, *shopproc.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out shopproc.Buffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, &out, args, getenv, ready) }()
